@@ -1,0 +1,44 @@
+# The shop's commands. From a fresh clone, with only Python 3.11+ and git:
+#   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on)
+#   make test   the whole test suite (DATABASE_URL=postgres://... make test for PostgreSQL)
+#   make lint   ruff's lint and format checks
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run test lint format messages clean
+
+install: $(INSTALLED)
+
+# Reinstall whenever requirements.txt changes.
+$(INSTALLED): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: install
+	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh locale/ru/LC_MESSAGES/django.po from the code, then compile it (needs GNU gettext).
+messages: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale ru --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --locale ru --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles

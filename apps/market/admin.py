@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cart, CartItem, Category, Product
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "product_count"]
+    list_select_related = ["parent"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_count=Count("products"))
+
+    @admin.display(description=_("products"), ordering="product_count")
+    def product_count(self, category):
+        return category.product_count
+
+
+class AvailabilityFilter(admin.SimpleListFilter):
+    title = _("availability")
+    parameter_name = "available"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("In stock")), ("0", _("Out of stock"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(stock__gt=0)
+        if self.value() == "0":
+            return queryset.filter(stock=0)
+        return queryset
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "price", "stock", "updated"]
+    list_select_related = ["category"]
+    list_filter = [AvailabilityFilter, "updated"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["category"]
+    readonly_fields = ["created", "updated"]
+
+
+class CartItemInline(admin.TabularInline):
+    model = CartItem
+    autocomplete_fields = ["product"]
+    extra = 0
+
+
+@admin.register(Cart)
+class CartAdmin(admin.ModelAdmin):
+    list_display = ["owner", "item_count", "total", "updated"]
+    list_select_related = ["owner"]
+    search_fields = ["owner__username", "owner__email"]
+    readonly_fields = ["owner", "created", "updated"]
+    inlines = [CartItemInline]
+
+    def get_queryset(self, request):
+        line_total = ExpressionWrapper(
+            F("items__quantity") * F("items__product__price"),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(item_count=Sum("items__quantity"), total=Sum(line_total))
+        )
+
+    @admin.display(description=_("items"), ordering="item_count")
+    def item_count(self, cart):
+        return cart.item_count or 0
+
+    @admin.display(description=_("total"), ordering="total")
+    def total(self, cart):
+        return cart.total or 0
+
+    def has_add_permission(self, request):
+        return False  # every user gets their cart when the account is created
+
+
+@admin.register(CartItem)
+class CartItemAdmin(admin.ModelAdmin):
+    list_display = ["cart", "product", "quantity"]
+    list_select_related = ["cart__owner", "product"]
+    search_fields = ["cart__owner__username", "product__name"]
+    autocomplete_fields = ["product"]
+    raw_id_fields = ["cart"]

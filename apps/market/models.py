@@ -1,0 +1,180 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """A node of the catalogue's tree; a category without a parent is a root."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent category"),
+        on_delete=models.PROTECT,  # a category with subcategories must be emptied first
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                "parent",
+                name="category_name_unique_among_siblings",
+                violation_error_code="duplicate_name",
+                violation_error_message=_("There is already a category with this name here."),
+            ),
+            # NULL parents are distinct in the constraint above, so roots need their own.
+            models.UniqueConstraint(
+                Lower("name"),
+                condition=models.Q(parent__isnull=True),
+                name="category_name_unique_among_roots",
+                violation_error_code="duplicate_name",
+                violation_error_message=_("There is already a category with this name here."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("market:category_detail", args=[self.pk])
+
+    def clean(self):
+        if self.parent_id is not None and self.pk is not None:
+            ancestor = self.parent
+            while ancestor is not None:
+                if ancestor.pk == self.pk:
+                    raise ValidationError(
+                        {
+                            "parent": _(
+                                "A category can't be placed inside itself or its subcategories."
+                            )
+                        }
+                    )
+                ancestor = ancestor.parent
+
+    def validate_constraints(self, exclude=None):
+        # A clash of names is the name field's error, shown where the user can fix it.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            for e in errors.pop(NON_FIELD_ERRORS, []):
+                field = "name" if e.code == "duplicate_name" else NON_FIELD_ERRORS
+                errors.setdefault(field, []).append(e)
+            raise ValidationError(errors) from None
+
+
+class Product(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    description = models.TextField(_("description"), blank=True)
+    stock = models.PositiveIntegerField(
+        _("in stock"), default=0, help_text=_("How many are available.")
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,  # a category that holds products can't vanish under them
+        related_name="products",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(price__gte=0), name="product_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stock__gte=0), name="product_stock_not_negative"
+            ),
+        ]
+        # The columns the product list sorts and filters on.
+        indexes = [
+            models.Index(fields=["name", "id"], name="product_name_idx"),
+            models.Index(fields=["price", "id"], name="product_price_idx"),
+            models.Index(fields=["-created", "id"], name="product_created_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("market:product_detail", args=[self.pk])
+
+    @property
+    def in_stock(self):
+        return self.stock > 0
+
+
+class Cart(models.Model):
+    """A user's one cart, created with the user (see receivers)."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="cart",
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("last change"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+
+    def __str__(self):
+        return str(_("Cart of %(owner)s") % {"owner": self.owner})
+
+    def get_absolute_url(self):
+        return reverse("market:cart_detail", args=[self.pk])
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(
+        Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="items"
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.CASCADE,  # a deleted product leaves every cart
+        related_name="cart_items",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        ordering = ["product__name", "id"]
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cart", "product"], name="cart_item_one_line_per_product"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gte=1), name="cart_item_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product} × {self.quantity}"

@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import Profile
+
+NAME_FIELDS = {"first_name", "last_name"}
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="users_sync_profile")
+def sync_profile(sender, instance, created, raw, update_fields, **kwargs):
+    """Create a new user's profile; later saves of the user carry its names to the profile.
+
+    A profile its owner deleted is not brought back: only `created` creates one. Saves that
+    touch no name (the login's `last_login` update) cost no query.
+
+    Arguments as post_save sends them: `instance` is the user, `created` is true for a new row,
+    `raw` is true while loading fixtures, `update_fields` names the saved columns or is None.
+    """
+    if raw:
+        return
+    if created:
+        Profile.objects.create(
+            user=instance, first_name=instance.first_name, last_name=instance.last_name
+        )
+    elif update_fields is None or NAME_FIELDS & set(update_fields):
+        Profile.objects.filter(user=instance).update(
+            first_name=instance.first_name, last_name=instance.last_name
+        )

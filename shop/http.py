@@ -1,0 +1,100 @@
+"""Request plumbing every view relies on: optional trailing slashes, PUT and DELETE from HTML forms,
+and the answer that leaves a page after a successful change (SPEC §3)."""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import is_valid_path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_htmx.http import HttpResponseClientRedirect
+
+OVERRIDABLE_METHODS = {"PUT", "DELETE"}
+
+
+class OptionalSlashMiddleware:
+    """Serve a change sent to a path without its trailing slash as if the slash were there.
+
+    GET keeps CommonMiddleware's APPEND_SLASH: a 301 to the slash form. A redirected POST, PUT or
+    DELETE would lose its body, so those reach the slash form's view directly.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") and not request.path_info.endswith("/"):
+            urlconf = getattr(request, "urlconf", None)
+            if not is_valid_path(request.path_info, urlconf) and is_valid_path(
+                request.path_info + "/", urlconf
+            ):
+                request.path_info += "/"
+                request.path += "/"
+        return self.get_response(request)
+
+
+class MethodOverrideMiddleware:
+    """Let HTML forms send PUT and DELETE, and read those verbs' form bodies as a POST's.
+
+    A POST whose body has `_method=PUT` or `_method=DELETE` becomes that verb (the pages work
+    without JavaScript); a real PUT or DELETE from htmx has its form body parsed into
+    `request.POST`, which Django does for POST only. Views read `request.POST` whatever the verb.
+
+    Django's CSRF check reads the form's token for POST only; for the other verbs it reads the
+    X-CSRFToken header, so a PUT/DELETE form's token is passed on in that header. The token is
+    still checked; it just may arrive either way, as for a POST.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST":
+            override = request.POST.get("_method", "").upper()
+            if override in OVERRIDABLE_METHODS:
+                request.method = override
+        elif request.method in OVERRIDABLE_METHODS:
+            parse_form_body(request)
+        if request.method in OVERRIDABLE_METHODS and settings.CSRF_HEADER_NAME not in request.META:
+            token = request.POST.get("csrfmiddlewaretoken")
+            if token:
+                request.META[settings.CSRF_HEADER_NAME] = token
+        return self.get_response(request)
+
+
+def parse_form_body(request):
+    """Parse a PUT or DELETE body (urlencoded or multipart) into request.POST and request.FILES,
+    with Django's own parser and its limits: it parses only when it believes the verb is POST."""
+    method, request.method = request.method, "POST"
+    try:
+        request._load_post_and_files()
+    finally:
+        request.method = method
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """303: after a change, the browser fetches the next page with GET whatever the verb was."""
+
+    status_code = 303
+
+
+def leave_page(request, to, *args, **kwargs):
+    """Answer a successful change that leaves the page: a 303 to the new page, or for htmx an
+    HX-Redirect (htmx would follow a 303 itself and swap the whole new page into a fragment)."""
+    url = resolve_url(to, *args, **kwargs)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseSeeOther(url)
+
+
+def safe_next_url(request, default):
+    """The `next` the form or query names if it is a path on this site, else `default`."""
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if (
+        next_url
+        and next_url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return next_url
+    return resolve_url(default)

@@ -1,0 +1,22 @@
+from allauth.account import views as account_views
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from apps.market import views as market_views
+
+from . import views
+
+urlpatterns = [
+    path("", market_views.home, name="home"),
+    re_path(r"^healthz/?$", views.healthz, name="healthz"),
+    path("market/", include("apps.market.urls")),
+    # django-allauth's pages (login, logout, password, email) under the seed's prefix...
+    path("users/user/", include("allauth.urls")),
+    # ...with sign-up at the seed's path. Listed after allauth's own, so that reverse() of
+    # "account_signup" gives this path (the last pattern of a name wins).
+    path("users/user/register/", account_views.signup, name="account_signup"),
+    path("users/", include("apps.users.urls")),
+    path("history/", include("apps.history.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

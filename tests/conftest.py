@@ -1,0 +1,72 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from tests.factories import PASSWORD
+
+
+def pytest_configure(config):
+    # Fast hashing; plain static storage (the hashed manifest exists only after collectstatic).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached pages must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user (with their cart and profile, by the signals) who can log in with PASSWORD."""
+
+    def make(username="shopper", **fields):
+        fields.setdefault("email", f"{username}@example.com")
+        return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+
+    return make
+
+
+@pytest.fixture
+def shopper(make_user):
+    return make_user("shopper", first_name="Анна", last_name="Иванова")
+
+
+@pytest.fixture
+def other_shopper(make_user):
+    return make_user("other")
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("staff", is_staff=True)
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def shopper_client(client, shopper):
+    client.force_login(shopper)
+    return client
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def htmx():
+    """Headers of a request htmx sends: pass as `client.get(url, headers=htmx)`."""
+    return {"HX-Request": "true"}

@@ -1,0 +1,84 @@
+"""The base layout every page extends: local assets, the navbar for each role, htmx settings."""
+
+import re
+
+import pytest
+
+from apps.market.models import CartItem
+from tests.factories import PASSWORD, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, path="/"):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_assets_are_served_locally_never_from_a_cdn(client):
+    html = page(client)
+    assert "/static/bootstrap/css/bootstrap.min.css" in html
+    assert "/static/bootstrap/js/bootstrap.bundle.min.js" in html
+    assert re.search(r'src="/static/django_htmx/htmx-2[.\w]*\.js"', html)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_htmx_is_configured_once_for_csrf_422_and_delete_bodies(client):
+    html = page(client)
+    assert html.count('hx-headers=\'{"X-CSRFToken": "') == 1
+    config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", html).group(1)
+    assert '"methodsThatUseUrlParams": ["get"]' in config
+    assert '{"code": "422", "swap": true}' in config
+
+
+def test_the_page_fits_a_phone(client):
+    html = page(client)
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    assert "navbar-toggler" in html
+
+
+def test_visitor_sees_login_and_register(client):
+    html = page(client)
+    assert "/users/user/login/?next=/" in html
+    assert "/users/user/register/?next=/" in html
+    assert 'id="cart-badge"' not in html
+
+
+def test_shopper_sees_their_name_cart_badge_and_logout(client, shopper):
+    CartItem.objects.create(cart=shopper.cart, product=make_product(), quantity=3)
+    client.force_login(shopper)
+    html = page(client)
+    assert "shopper" in html
+    badge = re.search(r'id="cart-badge".*?</span>\s*</span>', html, re.S).group(0)
+    assert re.search(r"rounded-pill[^>]*>3<", badge)
+    assert 'action="/users/user/logout/"' in html
+    assert "/admin/" not in html
+
+
+def test_staff_see_the_staff_menu(client, staff):
+    client.force_login(staff)
+    assert 'href="/admin/"' in page(client)
+
+
+def test_language_switcher_posts_to_set_language(client):
+    html = page(client)
+    assert 'action="/i18n/setlang/"' in html
+    assert 'name="language" value="en"' in html
+
+
+def test_messages_show_as_toasts_on_a_full_page(client, shopper):
+    response = client.post(
+        "/users/user/login/", {"login": "shopper", "password": PASSWORD}, follow=True
+    )
+    html = response.content.decode()
+    toast = re.search(r'<div class="toast show.*?</div>\s*</div>', html, re.S).group(0)
+    assert "shopper" in toast
+
+
+def test_404_page_uses_the_shop_layout(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "navbar" in html
+    assert 'href="/"' in html

@@ -1,0 +1,154 @@
+"""Settings come from the environment (SPEC §1). Each case imports the settings in a fresh process,
+since Django reads them once per process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "shop.example.com,www.shop.example.com",
+}
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "NAME": str(settings.DATABASES["default"]["NAME"]),
+    "CACHE": settings.CACHES["default"]["BACKEND"],
+    "SESSION_ENGINE": settings.SESSION_ENGINE,
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+    "SECURE_PROXY_SSL_HEADER": settings.SECURE_PROXY_SSL_HEADER,
+    "SECURE_HSTS_SECONDS": settings.SECURE_HSTS_SECONDS,
+    "TIME_ZONE": settings.TIME_ZONE,
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_HOST": settings.EMAIL_HOST,
+    "EMAIL_PORT": settings.EMAIL_PORT,
+    "EMAIL_USE_TLS": settings.EMAIL_USE_TLS,
+    "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+}))
+"""
+
+
+def run_python(code, env, *args):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    clean["DJANGO_SETTINGS_MODULE"] = "shop.settings"
+    return subprocess.run(  # noqa: S603  (our own interpreter and code)
+        [sys.executable, *args, "-c", code] if code else [sys.executable, *args],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def settings_for(env):
+    result = run_python(PROBE, env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_defaults_debug_off_https_on_sqlite_moscow():
+    values = settings_for(PRODUCTION)
+    assert values["DEBUG"] is False
+    assert values["ALLOWED_HOSTS"] == ["shop.example.com", "www.shop.example.com"]
+    assert values["ENGINE"] == "shop.sqlite3"
+    assert values["NAME"] == str(ROOT / "db.sqlite3")
+    assert values["CACHE"].endswith("LocMemCache")
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["TIME_ZONE"] == "Europe/Moscow"
+    assert values["LANGUAGE_CODE"] == "ru"
+    assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
+
+
+def test_secret_key_is_required_with_debug_off():
+    result = run_python(PROBE, {"DJANGO_DEBUG": "0"})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_runs_without_secret_and_https_can_be_switched_off():
+    values = settings_for({"DJANGO_DEBUG": "1"})
+    assert values["DEBUG"] is True
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+    plain = settings_for({**PRODUCTION, "DJANGO_HTTPS": "0", "DJANGO_TIME_ZONE": "Asia/Tokyo"})
+    assert plain["SECURE_SSL_REDIRECT"] is False
+    assert plain["SESSION_COOKIE_SECURE"] is False
+    assert plain["TIME_ZONE"] == "Asia/Tokyo"
+
+
+def test_malformed_switch_is_refused():
+    result = run_python(PROBE, {**PRODUCTION, "DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be 1 or 0" in result.stderr
+
+
+def test_database_redis_and_email_come_from_the_environment():
+    values = settings_for(
+        {
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://shop:pw@db.internal:5432/shopdb",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "EMAIL_HOST": "smtp.example.com",
+            "EMAIL_PORT": "587",
+            "EMAIL_USE_TLS": "1",
+        }
+    )
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["NAME"] == "shopdb"
+    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
+    assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+    assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
+        "smtp.example.com",
+        587,
+        True,
+    )
+
+
+def test_redis_cache_really_works_with_a_real_server():
+    code = """
+import django, uuid
+django.setup()
+from django.core.cache import cache
+key = uuid.uuid4().hex
+cache.set(key, "привет", 30)
+print(cache.get(key))
+cache.delete(key)
+"""
+    result = run_python(code, {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "привет"
+
+
+@pytest.mark.parametrize("https", ["1", "0"])
+def test_deployment_checks_pass_with_production_values(https):
+    env = {**PRODUCTION, "DJANGO_DEBUG": "0"}
+    if https == "1":
+        env["DJANGO_HTTPS"] = "1"
+        result = run_python(None, env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no issues" in result.stdout
+    else:
+        # Plain HTTP is for a local proxy or a test: the checks say what it gives up.
+        env["DJANGO_HTTPS"] = "0"
+        result = run_python(None, env, "manage.py", "check", "--deploy")
+        assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr

@@ -2,7 +2,7 @@
 and the answer that leaves a page after a successful change (SPEC §3)."""
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import is_valid_path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -69,6 +69,24 @@ def parse_form_body(request):
         request._load_post_and_files()
     finally:
         request.method = method
+
+
+def by_method(**views):
+    """One URL, one view per verb: `path("x/<int:pk>/", by_method(GET=show, PUT=update))`.
+
+    Each view does one thing and carries its own permission check; HEAD is answered by the GET
+    view, any other verb by 405 with an Allow header.
+    """
+    if "GET" in views:
+        views.setdefault("HEAD", views["GET"])
+
+    def view(request, *args, **kwargs):
+        handler = views.get(request.method)
+        if handler is None:
+            return HttpResponseNotAllowed(sorted(views))
+        return handler(request, *args, **kwargs)
+
+    return view
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):

@@ -2,12 +2,12 @@ from allauth.account import views as account_views
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from apps.market import views as market_views
+from apps.market.views import catalogue
 
 from . import views
 
 urlpatterns = [
-    path("", market_views.home, name="home"),
+    path("", catalogue.home, name="home"),
     re_path(r"^healthz/?$", views.healthz, name="healthz"),
     path("market/", include("apps.market.urls")),
     # django-allauth's pages (login, logout, password, email) under the seed's prefix...

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,6 +8,82 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+class CategoryTree:
+    """The whole category tree in memory, with how many products each subtree holds.
+
+    Built from two queries (the categories, the product count of each), after which paths,
+    subtrees and totals cost no query at all, whatever the depth: the catalogue pages stay at a
+    fixed number of queries. Each category gets `total_products` (its own and its subcategories').
+    """
+
+    def __init__(self, categories, product_counts):
+        self.by_id = {category.pk: category for category in categories}
+        self.children = defaultdict(list)
+        for category in categories:  # already in display order
+            self.children[category.parent_id].append(category)
+        self._subtree_ids = {}
+        self._path_names = {}
+        for root in self.children[None]:
+            self._collect(root, product_counts)
+
+    def _collect(self, category, product_counts):
+        ids = [category.pk]
+        category.total_products = product_counts.get(category.pk, 0)
+        category.child_count = len(self.children[category.pk])
+        for child in self.children[category.pk]:
+            if child.pk not in self._subtree_ids:  # a cycle made behind the forms' back
+                ids += self._collect(child, product_counts)
+                category.total_products += child.total_products
+        self._subtree_ids[category.pk] = ids
+        return ids
+
+    @property
+    def roots(self):
+        return self.children[None]
+
+    def get(self, category_id):
+        return self.by_id.get(category_id)
+
+    def subtree_ids(self, category_id):
+        """The category's id and those of all its descendants."""
+        return self._subtree_ids.get(category_id, [])
+
+    def path(self, category_id):
+        """The categories from the root down to this one."""
+        path = []
+        category = self.by_id.get(category_id)
+        while category is not None and category not in path:
+            path.append(category)
+            category = self.by_id.get(category.parent_id)
+        return path[::-1]
+
+    def path_name(self, category_id):
+        """`Parent / Child`, remembered: the CSV export asks once per product."""
+        if category_id not in self._path_names:
+            self._path_names[category_id] = " / ".join(c.name for c in self.path(category_id))
+        return self._path_names[category_id]
+
+    def choices(self, exclude_subtree_of=None):
+        """(id, indented name) in tree order, for a select; optionally without one subtree."""
+        excluded = set(self.subtree_ids(exclude_subtree_of)) if exclude_subtree_of else set()
+        result = []
+
+        def walk(categories, depth):
+            for category in categories:
+                if category.pk not in excluded:
+                    result.append((category.pk, "\u2003" * depth + category.name))
+                    walk(self.children[category.pk], depth + 1)
+
+        walk(self.roots, 0)
+        return result
+
+
+class CategoryManager(models.Manager):
+    def tree(self):
+        counts = Product.objects.order_by().values_list("category").annotate(n=models.Count("pk"))
+        return CategoryTree(list(self.order_by("name", "pk")), dict(counts))
 
 
 class Category(models.Model):
@@ -21,6 +98,8 @@ class Category(models.Model):
         blank=True,
         related_name="children",
     )
+
+    objects = CategoryManager()
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +155,29 @@ class Category(models.Model):
             raise ValidationError(errors) from None
 
 
+class ProductQuerySet(models.QuerySet):
+    def search(self, text):
+        """Products whose name or description holds every word of `text`, in any case."""
+        queryset = self
+        for word in text.split():
+            queryset = queryset.filter(
+                models.Q(name__icontains=word) | models.Q(description__icontains=word)
+            )
+        return queryset
+
+    def in_categories(self, category_ids):
+        return self.filter(category_id__in=category_ids)
+
+    def in_stock(self):
+        return self.filter(stock__gt=0)
+
+    def for_cards(self):
+        """What a product card shows, and nothing more."""
+        return self.select_related("category").only(
+            "name", "price", "stock", "category_id", "category__name"
+        )
+
+
 class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
     price = models.DecimalField(
@@ -96,6 +198,8 @@ class Product(models.Model):
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

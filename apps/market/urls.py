@@ -1,5 +1,42 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, re_path
+
+from shop.http import by_method
+
+from .views import catalogue, export
 
 app_name = "market"
 
-urlpatterns = []
+urlpatterns = [
+    path(
+        "products/",
+        by_method(GET=catalogue.product_list, POST=catalogue.product_create),
+        name="product_list",
+    ),
+    path("products/new/", catalogue.product_new, name="product_new"),
+    path(
+        "products/<int:pk>/",
+        by_method(
+            GET=catalogue.product_detail,
+            PUT=catalogue.product_update,
+            DELETE=catalogue.product_delete,
+        ),
+        name="product_detail",
+    ),
+    path("products/<int:pk>/edit/", catalogue.product_edit, name="product_edit"),
+    path("products/<int:pk>/delete/", catalogue.product_delete_confirm, name="product_delete"),
+    path(
+        "category/",
+        by_method(GET=catalogue.category_list, POST=catalogue.category_create),
+        name="category_list",
+    ),
+    path("category/new/", catalogue.category_new, name="category_new"),
+    path(
+        "category/<int:pk>/",
+        by_method(GET=catalogue.category_detail, PUT=catalogue.category_update),
+        name="category_detail",
+    ),
+    path("category/<int:pk>/edit/", catalogue.category_edit, name="category_edit"),
+    path("category/<int:pk>/children/", catalogue.category_children, name="category_children"),
+    # The seed's path has no trailing slash; both forms are served directly (a download).
+    re_path(r"^export/product/?$", export.product_export, name="product_export"),
+]

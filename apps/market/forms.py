@@ -1,0 +1,100 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Product
+
+
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox that sends `1`; `0` or `false` in a hand-written URL mean unchecked (Django's
+    own checkbox reads any non-empty value but `false` as checked)."""
+
+    def __init__(self):
+        super().__init__(attrs={"value": "1"})
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "").lower() not in ("", "0", "false", "off")
+
+
+class ProductFilterForm(forms.Form):
+    """The product list's filters (SPEC §3): search, category with its subtree, stock, order.
+
+    Every field is optional; an invalid one is reported on the form and left out of the filter.
+    """
+
+    SORTS = {
+        "name": ("name", "pk"),
+        "price": ("price", "pk"),
+        "-price": ("-price", "pk"),
+        "-created": ("-created", "-pk"),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)
+    in_stock = forms.BooleanField(label=_("In stock only"), required=False, widget=FlagCheckbox())
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("price", _("Price: low to high")),
+            ("-price", _("Price: high to low")),
+            ("-created", _("Newest first")),
+        ],
+    )
+
+    def __init__(self, data, *, tree, category_field=True):
+        super().__init__(data)
+        self.tree = tree
+        if category_field:
+            self.fields["category"].choices = [("", _("All categories")), *tree.choices()]
+        else:
+            del self.fields["category"]  # the category page fixes the category itself
+
+    def filter(self, products):
+        """`products` narrowed and ordered by the valid filters."""
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("q"):
+            products = products.search(data["q"])
+        if data.get("category"):
+            products = products.in_categories(self.tree.subtree_ids(data["category"]))
+        if data.get("in_stock"):
+            products = products.in_stock()
+        return products.order_by(*self.SORTS[data.get("sort") or "name"])
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    """A category select that shows each category in its place in the tree."""
+
+    def __init__(self, *, tree, exclude_subtree_of=None, **kwargs):
+        super().__init__(queryset=Category.objects.all(), **kwargs)
+        self.choices = [("", "—"), *tree.choices(exclude_subtree_of)]
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["name", "price", "description", "stock", "category"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = CategoryChoiceField(tree=tree, label=_("Category"))
+        self.fields["price"].widget.attrs.update(min="0", step="0.01")
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "parent"]
+
+    def __init__(self, *args, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"] = CategoryChoiceField(
+            tree=tree,
+            # Choices hide the category's own subtree; the model still refuses a cycle.
+            exclude_subtree_of=self.instance.pk,
+            required=False,
+            label=_("Parent category"),
+            help_text=_("Leave empty for a top-level category."),
+        )

@@ -1,0 +1,223 @@
+"""The catalogue: products and categories, browsed by everyone and edited by staff (SPEC §3)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from shop.decorators import staff_required
+from shop.http import leave_page
+
+from ..forms import CategoryForm, ProductFilterForm, ProductForm
+from ..models import Category, Product
+
+PRODUCTS_PER_PAGE = 24
+
+
+def product_results(request, products, filters):
+    """The filtered, paginated product list shared by the list, category and front pages."""
+    page = Paginator(filters.filter(products.for_cards()), PRODUCTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return {"filters": filters, "page": page, "products": page.object_list}
+
+
+def status_of(form):
+    return 422 if form.errors else 200
+
+
+@require_safe
+def home(request):
+    """The front page: the top-level categories and the newest products.
+
+    Template: market/home.html. Context: `categories`, `products`.
+    """
+    tree = Category.objects.tree()
+    products = Product.objects.for_cards().order_by("-created", "-pk")[:8]
+    return render(request, "market/home.html", {"categories": tree.roots, "products": products})
+
+
+@require_safe
+def product_list(request):
+    """The catalogue with search, category, stock and order filters, 24 a page; htmx swaps
+    only the results. Template: market/product_list.html (#product-results)."""
+    tree = Category.objects.tree()
+    filters = ProductFilterForm(request.GET, tree=tree)
+    context = product_results(request, Product.objects.all(), filters)
+    template = "market/product_list.html"
+    if request.htmx:
+        template += "#product-results"
+    return render(request, template, context, status=status_of(filters))
+
+
+@staff_required
+def product_create(request):
+    """POST /market/products/: a new product from the form, or the form again with errors."""
+    tree = Category.objects.tree()
+    form = ProductForm(request.POST, tree=tree)
+    if form.is_valid():
+        product = form.save()
+        messages.success(request, _("Product “%(name)s” created.") % {"name": product.name})
+        return leave_page(request, product)
+    return render_product_form(request, form, status=422)
+
+
+@staff_required
+@require_safe
+def product_new(request):
+    """The empty create form; `?category=<id>` preselects a category."""
+    form = ProductForm(
+        initial={"category": request.GET.get("category")}, tree=Category.objects.tree()
+    )
+    return render_product_form(request, form)
+
+
+def render_product_form(request, form, status=200):
+    """Template: market/product_form.html (#product-form for htmx)."""
+    template = "market/product_form.html"
+    if request.htmx:
+        template += "#product-form"
+    return render(request, template, {"form": form, "product": form.instance}, status=status)
+
+
+@require_safe
+def product_detail(request, pk):
+    """Template: market/product_detail.html. Context: `product`, `path` (root to category)."""
+    product = get_object_or_404(Product.objects.select_related("category"), pk=pk)
+    path = Category.objects.tree().path(product.category_id)
+    return render(request, "market/product_detail.html", {"product": product, "path": path})
+
+
+@staff_required
+def product_update(request, pk):
+    """PUT /market/products/<id>/: the whole form (a full update)."""
+    product = get_object_or_404(Product, pk=pk)
+    form = ProductForm(request.POST, instance=product, tree=Category.objects.tree())
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
+        return leave_page(request, product)
+    return render_product_form(request, form, status=422)
+
+
+@staff_required
+@require_safe
+def product_edit(request, pk):
+    product = get_object_or_404(Product, pk=pk)
+    return render_product_form(request, ProductForm(instance=product, tree=Category.objects.tree()))
+
+
+@staff_required
+def product_delete(request, pk):
+    """DELETE /market/products/<id>/: the product and its cart lines go."""
+    product = get_object_or_404(Product, pk=pk)
+    product.delete()
+    messages.success(request, _("Product “%(name)s” deleted.") % {"name": product.name})
+    return leave_page(request, "market:product_list")
+
+
+@staff_required
+@require_safe
+def product_delete_confirm(request, pk):
+    """Template: market/product_confirm_delete.html. Context: `product`, `cart_count` (how many
+    carts hold it: their lines go with it)."""
+    product = get_object_or_404(Product, pk=pk)
+    context = {"product": product, "cart_count": product.cart_items.count()}
+    return render(request, "market/product_confirm_delete.html", context)
+
+
+@require_safe
+def category_list(request):
+    """The category tree, top level first; deeper levels expand in place with htmx.
+
+    Template: market/category_list.html. Context: `tree`, `children` (the top level).
+    """
+    tree = Category.objects.tree()
+    return render(request, "market/category_list.html", {"tree": tree, "children": tree.roots})
+
+
+@require_safe
+def category_children(request, pk):
+    """One category's subcategories, for expanding the tree in place.
+
+    Template: market/category_list.html#category-children. Context: `tree`, `category`.
+    """
+    tree = Category.objects.tree()
+    category = tree.get(pk)
+    if category is None:
+        raise Http404
+    context = {"tree": tree, "category": category, "children": tree.children[pk]}
+    return render(request, "market/category_list.html#category-children", context)
+
+
+@staff_required
+def category_create(request):
+    """POST /market/category/: a new category from the form, or the form again with errors."""
+    tree = Category.objects.tree()
+    form = CategoryForm(request.POST, tree=tree)
+    if form.is_valid():
+        category = form.save()
+        messages.success(request, _("Category “%(name)s” created.") % {"name": category.name})
+        return leave_page(request, category)
+    return render_category_form(request, form, status=422)
+
+
+@staff_required
+@require_safe
+def category_new(request):
+    """The empty create form; `?parent=<id>` preselects the parent."""
+    form = CategoryForm(initial={"parent": request.GET.get("parent")}, tree=Category.objects.tree())
+    return render_category_form(request, form)
+
+
+def render_category_form(request, form, status=200):
+    """Template: market/category_form.html (#category-form for htmx)."""
+    template = "market/category_form.html"
+    if request.htmx:
+        template += "#category-form"
+    return render(request, template, {"form": form, "category": form.instance}, status=status)
+
+
+@require_safe
+def category_detail(request, pk):
+    """The category's path, subcategories and the products of its whole subtree, filtered like
+    the product list. Template: market/category_detail.html (#product-results for htmx)."""
+    tree = Category.objects.tree()
+    category = tree.get(pk)
+    if category is None:
+        raise Http404
+    filters = ProductFilterForm(request.GET, tree=tree, category_field=False)
+    products = Product.objects.in_categories(tree.subtree_ids(pk))
+    context = {
+        **product_results(request, products, filters),
+        "category": category,
+        "path": tree.path(pk),
+        "children": tree.children[pk],
+    }
+    template = "market/category_detail.html"
+    if request.htmx:
+        template += "#product-results"
+    return render(request, template, context, status=status_of(filters))
+
+
+@staff_required
+def category_update(request, pk):
+    """PUT /market/category/<id>/: name and parent; no parent moves it to the top level."""
+    category = get_object_or_404(Category, pk=pk)
+    form = CategoryForm(request.POST, instance=category, tree=Category.objects.tree())
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Category “%(name)s” saved.") % {"name": category.name})
+        return leave_page(request, category)
+    return render_category_form(request, form, status=422)
+
+
+@staff_required
+@require_safe
+def category_edit(request, pk):
+    category = get_object_or_404(Category, pk=pk)
+    return render_category_form(
+        request, CategoryForm(instance=category, tree=Category.objects.tree())
+    )

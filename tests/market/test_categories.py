@@ -1,0 +1,204 @@
+"""Categories: the tree, the category page, and the staff forms (SPEC §3)."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from apps.market.models import Category
+from tests.factories import make_category, make_product
+
+pytestmark = pytest.mark.django_db
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def tree():
+    home = make_category("Дом")
+    kitchen = make_category("Кухня", parent=home)
+    dishes = make_category("Посуда", parent=kitchen)
+    books = make_category("Книги")
+    make_product(home, "Коврик")
+    make_product(kitchen, "Чайник")
+    make_product(dishes, "Тарелка", stock=0)
+    make_product(dishes, "Чашка")
+    make_product(books, "Роман")
+    return {"home": home, "kitchen": kitchen, "dishes": dishes, "books": books}
+
+
+class TestTreePage:
+    def test_shows_the_top_level_with_counts_of_whole_subtrees(self, client, tree):
+        response = client.get("/market/category/")
+        assert response.status_code == 200
+        assert [(c.name, c.total_products) for c in response.context["children"]] == [
+            ("Дом", 4),
+            ("Книги", 1),
+        ]
+        assert f'hx-get="/market/category/{tree["home"].pk}/children/"' in response.text
+        # A leaf has nothing to expand.
+        assert f"/market/category/{tree['books'].pk}/children/" not in response.text
+
+    def test_children_expand_in_place(self, client, tree, htmx):
+        response = client.get(f"/market/category/{tree['home'].pk}/children/", headers=htmx)
+        assert response.status_code == 200
+        assert response.text.lstrip().startswith('<ul class="category-children')
+        assert [(c.name, c.total_products) for c in response.context["children"]] == [("Кухня", 3)]
+        assert "<html" not in response.text
+
+    def test_children_of_an_unknown_category(self, client, tree):
+        assert client.get("/market/category/999999/children/").status_code == 404
+
+    def test_empty_tree(self, client, db):
+        assert "Категорий пока нет." in client.get("/market/category/").text
+
+    def test_staff_see_new_category(self, client, staff, tree):
+        assert "/market/category/new/" not in client.get("/market/category/").text
+        client.force_login(staff)
+        assert "/market/category/new/" in client.get("/market/category/").text
+
+
+class TestCategoryPage:
+    def test_path_subcategories_and_products_of_the_subtree(self, client, tree):
+        response = client.get(f"/market/category/{tree['kitchen'].pk}/")
+        assert response.status_code == 200
+        assert [c.name for c in response.context["path"]] == ["Дом", "Кухня"]
+        assert [c.name for c in response.context["children"]] == ["Посуда"]
+        assert [p.name for p in response.context["products"]] == ["Тарелка", "Чайник", "Чашка"]
+
+    def test_filters_within_the_category(self, client, tree, htmx):
+        url = f"/market/category/{tree['home'].pk}/"
+        response = client.get(url, {"in_stock": "1", "q": "ча"}, headers=htmx)
+        assert [p.name for p in response.context["products"]] == ["Чайник", "Чашка"]
+        assert response.text.lstrip().startswith('<div id="product-results"')
+
+    def test_empty_category(self, client, tree):
+        empty = make_category("Пусто", parent=tree["books"])
+        response = client.get(f"/market/category/{empty.pk}/")
+        assert "Ничего не нашлось." in response.text
+
+    def test_unknown_category(self, client, tree):
+        assert client.get("/market/category/999999/").status_code == 404
+
+    def test_staff_export_link_carries_the_category(self, staff_client, tree):
+        response = staff_client.get(f"/market/category/{tree['home'].pk}/", {"q": "ча"})
+        assert f'/market/export/product?q=%D1%87%D0%B0&amp;category={tree["home"].pk}"' in (
+            response.text
+        )
+
+
+class TestCreateCategory:
+    def test_staff_create_a_root_and_a_subcategory(self, staff_client, tree):
+        assert staff_client.get("/market/category/new/").status_code == 200
+        response = staff_client.post("/market/category/", {"name": "Спорт"})
+        sport = Category.objects.get(name="Спорт")
+        assert response.status_code == 303
+        assert response["Location"] == f"/market/category/{sport.pk}/"
+        assert sport.parent is None
+        staff_client.post("/market/category", {"name": "Туризм", "parent": sport.pk})
+        assert Category.objects.get(name="Туризм").parent == sport
+
+    def test_new_form_preselects_the_parent(self, staff_client, tree):
+        response = staff_client.get("/market/category/new/", {"parent": tree["home"].pk})
+        assert f'<option value="{tree["home"].pk}" selected>' in response.text
+
+    @pytest.mark.parametrize(
+        ("data", "field"),
+        [
+            ({"name": ""}, "name"),
+            ({"name": "я" * 101}, "name"),
+            ({"name": "КНИГИ"}, "name"),  # a root of that name exists
+            ({"name": "Book\x00"}, "name"),
+            ({"name": "Новая", "parent": "999999"}, "parent"),
+            ({"name": "Новая", "parent": "abc"}, "parent"),
+        ],
+    )
+    def test_bad_input_is_422_on_the_field(self, staff_client, tree, htmx, data, field):
+        count = Category.objects.count()
+        response = staff_client.post("/market/category/", data)
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == [field]
+        fragment = staff_client.post("/market/category/", data, headers=htmx)
+        assert fragment.status_code == 422
+        assert fragment.text.lstrip().startswith('<form id="category-form"')
+        assert Category.objects.count() == count
+
+    def test_sibling_names_are_unique_ignoring_case_but_cousins_may_share(self, staff_client, tree):
+        response = staff_client.post(
+            "/market/category/", {"name": "кухня", "parent": tree["home"].pk}
+        )
+        assert response.status_code == 422
+        assert "Здесь уже есть категория с таким названием." in response.text
+        ok = staff_client.post("/market/category/", {"name": "Кухня", "parent": tree["books"].pk})
+        assert ok.status_code == 303
+
+    def test_shopper_and_visitor_cannot_create(self, client, shopper, tree):
+        assert client.post("/market/category/", {"name": "X"}).status_code == 302
+        client.force_login(shopper)
+        assert client.post("/market/category/", {"name": "X"}).status_code == 403
+        assert client.get("/market/category/new/").status_code == 403
+        assert not Category.objects.filter(name="X").exists()
+
+
+class TestEditCategory:
+    def put(self, client, category, data, **kwargs):
+        return client.put(f"/market/category/{category.pk}/", urlencode(data), FORM, **kwargs)
+
+    def test_edit_form_hides_the_categorys_own_subtree_from_the_parents(self, staff_client, tree):
+        response = staff_client.get(f"/market/category/{tree['kitchen'].pk}/edit/")
+        assert response.status_code == 200
+        choices = [pk for pk, _ in response.context["form"].fields["parent"].choices]
+        assert tree["home"].pk in choices
+        assert tree["kitchen"].pk not in choices
+        assert tree["dishes"].pk not in choices
+
+    def test_put_renames_and_moves(self, staff_client, tree):
+        response = self.put(
+            staff_client, tree["dishes"], {"name": "Сервизы", "parent": tree["home"].pk}
+        )
+        assert response.status_code == 303
+        tree["dishes"].refresh_from_db()
+        assert (tree["dishes"].name, tree["dishes"].parent) == ("Сервизы", tree["home"])
+
+    def test_put_without_parent_moves_to_the_top_level(self, staff_client, tree):
+        assert self.put(staff_client, tree["kitchen"], {"name": "Кухня"}).status_code == 303
+        tree["kitchen"].refresh_from_db()
+        assert tree["kitchen"].parent is None
+
+    def test_post_with_method_put_works_without_javascript(self, staff_client, tree):
+        data = {"_method": "PUT", "name": "Библиотека"}
+        assert staff_client.post(f"/market/category/{tree['books'].pk}", data).status_code == 303
+        tree["books"].refresh_from_db()
+        assert tree["books"].name == "Библиотека"
+
+    @pytest.mark.parametrize("descendant", ["home", "kitchen", "dishes"])
+    def test_a_category_cannot_move_under_itself_or_its_descendants(
+        self, staff_client, tree, htmx, descendant
+    ):
+        data = {"name": "Дом", "parent": tree[descendant].pk}
+        response = self.put(staff_client, tree["home"], data, headers=htmx)
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == ["parent"]
+        tree["home"].refresh_from_db()
+        assert tree["home"].parent is None
+
+    def test_renaming_onto_a_sibling_is_refused(self, staff_client, tree):
+        response = self.put(staff_client, tree["books"], {"name": "дом"})
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == ["name"]
+
+    def test_shopper_and_visitor_cannot_edit(self, client, shopper, tree):
+        assert self.put(client, tree["books"], {"name": "X"}).status_code == 302
+        client.force_login(shopper)
+        assert self.put(client, tree["books"], {"name": "X"}).status_code == 403
+        assert client.get(f"/market/category/{tree['books'].pk}/edit/").status_code == 403
+        tree["books"].refresh_from_db()
+        assert tree["books"].name == "Книги"
+
+    def test_unknown_category(self, staff_client, tree):
+        assert staff_client.put("/market/category/999999/", "name=X", FORM).status_code == 404
+        assert staff_client.get("/market/category/999999/edit/").status_code == 404
+
+    def test_categories_cannot_be_deleted_through_the_shop(self, staff_client, tree):
+        response = staff_client.delete(f"/market/category/{tree['books'].pk}/")
+        assert response.status_code == 405
+        assert Category.objects.filter(pk=tree["books"].pk).exists()

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.factories import make_category, make_product
+
+pytestmark = pytest.mark.django_db
+
+
+def test_front_page_shows_top_categories_and_the_newest_products(client):
+    home = make_category("Дом")
+    make_category("Кухня", parent=home)
+    for n in range(10):
+        make_product(home, f"Товар {n}")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert [c.name for c in response.context["categories"]] == ["Дом"]
+    assert [p.name for p in response.context["products"]] == [f"Товар {n}" for n in range(9, 1, -1)]
+    assert 'href="/market/products/"' in response.text
+
+
+def test_front_page_of_an_empty_shop(client, db):
+    assert "Каталог пока пуст." in client.get("/").text

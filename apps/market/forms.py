@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Product
+from .models import Cart, Category, OutOfStock, Product
 
 
 class FlagCheckbox(forms.CheckboxInput):
@@ -98,3 +98,42 @@ class CategoryForm(forms.ModelForm):
             label=_("Parent category"),
             help_text=_("Leave empty for a top-level category."),
         )
+
+
+class CartLineForm(forms.Form):
+    """One change to one line of a cart (SPEC §3): `product`, `quantity`, `mode`."""
+
+    product = forms.ModelChoiceField(
+        queryset=Product.objects.all(),
+        error_messages={"invalid_choice": _("This product is no longer for sale.")},
+    )
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=0)
+    mode = forms.ChoiceField(choices=[(Cart.SET, _("set")), (Cart.ADD, _("add"))], required=False)
+
+    def __init__(self, data, *, cart):
+        super().__init__(data)
+        self.cart = cart
+
+    def clean_mode(self):
+        return self.cleaned_data["mode"] or Cart.SET
+
+    def clean(self):
+        data = super().clean()
+        product, quantity, mode = data.get("product"), data.get("quantity"), data.get("mode")
+        if (
+            None not in (product, quantity, mode)
+            and self.cart.quantity_after(product, quantity, mode) > product.stock
+        ):
+            self.add_error("quantity", OutOfStock(product).message)
+        return data
+
+    def save(self):
+        """Apply the change; the cart checks the stock again under its lock, and a change that
+        lost a race for the last items becomes this form's error. Returns the new quantity, or
+        None if refused."""
+        data = self.cleaned_data
+        try:
+            return self.cart.change_line(data["product"], data["quantity"], data["mode"])
+        except OutOfStock as refusal:
+            self.add_error("quantity", refusal.message)
+            return None

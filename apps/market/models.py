@@ -4,9 +4,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models.functions import Lower
+from django.db import models, transaction
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -231,8 +232,49 @@ class Product(models.Model):
         return self.stock > 0
 
 
+PRICE_TOTAL = models.DecimalField(max_digits=14, decimal_places=2)  # sums of prices
+
+
+class OutOfStock(Exception):
+    """A cart line would exceed what is in stock; nothing was changed."""
+
+    def __init__(self, product):
+        self.product = product
+        if product.stock:
+            message = _("Only %(count)s left of “%(name)s”.") % {
+                "count": product.stock,
+                "name": product.name,
+            }
+        else:
+            message = _("“%(name)s” is out of stock.") % {"name": product.name}
+        super().__init__(message)
+        self.message = message
+
+
+class CartQuerySet(models.QuerySet):
+    def with_totals(self):
+        """Each cart with `item_count` (units) and `total` (roubles), summed in the database."""
+        return self.annotate(
+            item_count=Coalesce(models.Sum("items__quantity"), 0),
+            total=Coalesce(
+                models.Sum(
+                    models.F("items__quantity") * models.F("items__product__price"),
+                    output_field=PRICE_TOTAL,
+                ),
+                Decimal("0.00"),
+                output_field=PRICE_TOTAL,
+            ),
+        )
+
+
 class Cart(models.Model):
-    """A user's one cart, created with the user (see receivers)."""
+    """A user's one cart, created with the user (see receivers).
+
+    Lines change through `change_line` only, which keeps the rules: a line never exceeds the
+    product's stock, a line at 0 disappears, and concurrent changes lose nothing.
+    """
+
+    SET, ADD = "set", "add"
 
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -241,18 +283,62 @@ class Cart(models.Model):
         related_name="cart",
     )
     created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("last change"), auto_now=True, db_index=True)
+    updated = models.DateTimeField(_("last change"), auto_now=True)
+
+    objects = CartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated", "-id"]
         verbose_name = _("cart")
         verbose_name_plural = _("carts")
+        indexes = [models.Index(fields=["-updated", "-id"], name="cart_updated_idx")]
 
     def __str__(self):
         return str(_("Cart of %(owner)s") % {"owner": self.owner})
 
     def get_absolute_url(self):
         return reverse("market:cart_detail", args=[self.pk])
+
+    def lines(self):
+        """The cart's lines with their products and `line_total`, in one query."""
+        return (
+            self.items.select_related("product")
+            .annotate(
+                line_total=models.ExpressionWrapper(
+                    models.F("quantity") * models.F("product__price"), output_field=PRICE_TOTAL
+                )
+            )
+            .order_by("product__name", "pk")
+        )
+
+    def quantity_after(self, product, quantity, mode=SET):
+        """What the line of `product` would hold after this change."""
+        if mode == self.ADD:
+            current = self.items.filter(product=product).values_list("quantity", flat=True)
+            return (current.first() or 0) + quantity
+        return quantity
+
+    def change_line(self, product, quantity, mode=SET):
+        """Make the line of `product` hold `quantity` (`set`) or `quantity` more (`add`).
+
+        Returns the line's new quantity (0: the line is gone). Raises OutOfStock, changing
+        nothing, if the line would exceed the product's stock as it is now.
+        """
+        with transaction.atomic():
+            # Changes to one cart happen one at a time: the row lock makes a second request wait
+            # here until the first commits, so it reads the line the first one wrote. (SQLite has
+            # no row locks; its write transactions begin IMMEDIATE and queue the same way.)
+            Cart.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+            product = Product.objects.get(pk=product.pk)  # the stock as it is now
+            wanted = self.quantity_after(product, quantity, mode)
+            if wanted > product.stock:
+                raise OutOfStock(product)
+            if wanted == 0:
+                self.items.filter(product=product).delete()
+            elif not self.items.filter(product=product).update(quantity=wanted):
+                self.items.create(product=product, quantity=wanted)
+            Cart.objects.filter(pk=self.pk).update(updated=timezone.now())
+        return wanted
 
 
 class CartItem(models.Model):
@@ -268,7 +354,7 @@ class CartItem(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
-        ordering = ["product__name", "id"]
+        ordering = ["id"]
         verbose_name = _("cart line")
         verbose_name_plural = _("cart lines")
         constraints = [
@@ -282,3 +368,13 @@ class CartItem(models.Model):
 
     def __str__(self):
         return f"{self.product} × {self.quantity}"
+
+    @property
+    def one_less(self):
+        """The quantity the cart's "−" button asks for."""
+        return self.quantity - 1
+
+    @property
+    def exceeds_stock(self):
+        """Staff lowered the stock below this line since it was filled."""
+        return self.quantity > self.product.stock

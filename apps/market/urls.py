@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from shop.http import by_method
 
-from .views import catalogue, export
+from .views import cart, catalogue, export
 
 app_name = "market"
 
@@ -37,6 +37,12 @@ urlpatterns = [
     ),
     path("category/<int:pk>/edit/", catalogue.category_edit, name="category_edit"),
     path("category/<int:pk>/children/", catalogue.category_children, name="category_children"),
+    path("cart/", cart.cart_list, name="cart_list"),
+    path(
+        "cart/<int:pk>/",
+        by_method(GET=cart.cart_detail, PUT=cart.cart_update),
+        name="cart_detail",
+    ),
     # The seed's path has no trailing slash; both forms are served directly (a download).
     re_path(r"^export/product/?$", export.product_export, name="product_export"),
 ]

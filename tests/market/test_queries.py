@@ -67,3 +67,52 @@ def test_fixed_query_count(client, staff, django_assert_num_queries, size, page,
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def fill_cart(user, lines):
+    category = Category.objects.create(name=f"Корзинная {user.pk}")
+    products = Product.objects.bulk_create(
+        Product(name=f"Товар {n}", price=Decimal(10 + n), stock=100, category=category)
+        for n in range(lines)
+    )
+    for product in products:
+        user.cart.change_line(product, 2)
+    return products
+
+
+@pytest.mark.parametrize("lines", [1, 25])
+def test_cart_page_query_count(client, shopper, django_assert_num_queries, lines):
+    fill_cart(shopper, lines)
+    client.force_login(shopper)
+    # session, user, the cart, its lines with products and totals, the navbar badge
+    with django_assert_num_queries(5):
+        response = client.get(f"/market/cart/{shopper.cart.pk}/")
+    assert len(response.context["lines"]) == lines
+
+
+@pytest.mark.parametrize("carts", [2, 30])
+def test_staff_cart_list_query_count(client, staff, make_user, django_assert_num_queries, carts):
+    for n in range(carts):
+        fill_cart(make_user(f"buyer{n}"), 2)
+    client.force_login(staff)
+    # session, user, the count for the pages, one page of carts with owners and totals, badge
+    with django_assert_num_queries(5):
+        response = client.get("/market/cart/")
+    assert len(response.context["carts"]) == min(carts + 1, 25)  # and the staff member's own
+
+
+@pytest.mark.parametrize("lines", [1, 25])
+def test_cart_change_query_count(client, shopper, htmx, django_assert_num_queries, lines):
+    products = fill_cart(shopper, lines)
+    client.force_login(shopper)
+    body = f"product={products[0].pk}&quantity=1&mode=add"
+    # session, user, cart; the form: product, current line; the change in a savepoint: lock,
+    # product, line, update, cart's last change; then the fragment: lines, badge
+    with django_assert_num_queries(14):
+        response = client.put(
+            f"/market/cart/{shopper.cart.pk}/",
+            body,
+            "application/x-www-form-urlencoded",
+            headers=htmx,
+        )
+    assert response.status_code == 200

@@ -400,3 +400,14 @@ class TestDeleteProfile:
         client.force_login(shopper)
         assert client.get("/users/profile/").status_code == 200
         assert not Profile.objects.filter(user=shopper).exists()
+
+
+class TestNavbar:
+    def test_a_logged_in_user_has_a_link_to_their_profile(self, shopper_client):
+        assert 'href="/users/profile/me/"' in shopper_client.get("/").text
+
+    def test_staff_menu_links_to_the_profiles(self, staff_client):
+        assert 'href="/users/profile/"' in staff_client.get("/").text
+
+    def test_shoppers_have_no_staff_menu(self, shopper_client):
+        assert 'href="/users/profile/"' not in shopper_client.get("/").text

@@ -1,3 +1,5 @@
+"""Access rules shared by the apps' views (SPEC §2)."""
+
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required

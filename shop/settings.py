@@ -172,6 +172,8 @@ ACCOUNT_EMAIL_VERIFICATION = (
     "optional"  # sign-up logs in at once; the address can be confirmed later
 )
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_ON_GET = False  # GET asks with one button, only a POST logs out (SPEC §3)
+# Failed logins keep allauth's default limits: 5 per login name in 5 minutes, 10 a minute per IP.
 
 # --- Security -----------------------------------------------------------------------------------
 

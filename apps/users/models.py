@@ -4,6 +4,34 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .signals import profile_updated
+
+NAME_FIELDS = ("first_name", "last_name")
+
+
+class ProfileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The profiles `user` may see and change: staff all of them, anyone else their own.
+        Another user's profile is then a 404, never a hint that it exists."""
+        if user.is_staff:
+            return self
+        return self.filter(user=user)
+
+    def search(self, text):
+        """Profiles whose username, email or names contain `text`, ignoring case."""
+        return self.filter(
+            models.Q(user__username__icontains=text)
+            | models.Q(user__email__icontains=text)
+            | models.Q(first_name__icontains=text)
+            | models.Q(last_name__icontains=text)
+        )
+
+
+class ProfileManager(models.Manager.from_queryset(ProfileQuerySet)):
+    def create_for(self, user):
+        """A profile for `user`, starting from the names the account already has."""
+        return self.create(user=user, first_name=user.first_name, last_name=user.last_name)
+
 
 class Profile(models.Model):
     """A user's public names, created with the user (see receivers).
@@ -21,6 +49,8 @@ class Profile(models.Model):
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
 
+    objects = ProfileManager()
+
     class Meta:
         ordering = ["user__username"]
         verbose_name = _("profile")
@@ -30,11 +60,35 @@ class Profile(models.Model):
         return str(self.user)
 
     def save(self, *args, **kwargs):
+        changed = [] if self._state.adding else self.changed_names()
         super().save(*args, **kwargs)
         # update() rather than user.save(): no post_save, so no loop back into this profile.
         get_user_model().objects.filter(pk=self.user_id).update(
             first_name=self.first_name, last_name=self.last_name
         )
+        self._remember_names()
+        if changed:
+            profile_updated.send(sender=Profile, profile=self, changed=changed)
 
     def get_absolute_url(self):
         return reverse("users:profile_detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        profile = super().from_db(db, field_names, values)
+        profile._remember_names()
+        return profile
+
+    def _remember_names(self):
+        # The names as stored, so that save() can tell which ones changed. Read from __dict__:
+        # a deferred field is not loaded just for this.
+        self._stored_names = {name: self.__dict__.get(name) for name in NAME_FIELDS}
+
+    def changed_names(self):
+        """The name fields that differ from the stored row (all of them if unknown)."""
+        stored = getattr(self, "_stored_names", {})
+        return [name for name in NAME_FIELDS if stored.get(name) != getattr(self, name)]
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()

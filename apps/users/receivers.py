@@ -20,9 +20,7 @@ def sync_profile(sender, instance, created, raw, update_fields, **kwargs):
     if raw:
         return
     if created:
-        Profile.objects.create(
-            user=instance, first_name=instance.first_name, last_name=instance.last_name
-        )
+        Profile.objects.create_for(instance)
     elif update_fields is None or NAME_FIELDS & set(update_fields):
         Profile.objects.filter(user=instance).update(
             first_name=instance.first_name, last_name=instance.last_name

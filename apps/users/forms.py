@@ -1,0 +1,71 @@
+from allauth.core import ratelimit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Profile
+
+
+class ProfileForm(forms.ModelForm):
+    """The names on a profile; the model keeps the user's names in step when it is saved."""
+
+    class Meta:
+        model = Profile
+        fields = ["first_name", "last_name"]
+        # htmx focuses an autofocus field it swaps in: Edit puts the cursor in the form.
+        widgets = {"first_name": forms.TextInput(attrs={"autofocus": True})}
+
+
+class UserWithoutProfileField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.get_username()} ({user.email})" if user.email else user.get_username()
+
+
+class ProfileCreateForm(forms.Form):
+    """Staff create a profile for an account that has none (its owner deleted it)."""
+
+    user = UserWithoutProfileField(
+        label=_("User"),
+        queryset=get_user_model().objects.filter(profile__isnull=True).order_by("username"),
+        error_messages={"invalid_choice": _("Choose a user who has no profile.")},
+    )
+
+    def save(self):
+        return Profile.objects.create_for(self.cleaned_data["user"])
+
+
+class ProfileSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=150)
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirms the deletion of `account`.
+
+    Deleting one's own account takes the password: a borrowed, unlocked computer should not be
+    enough to lose it. Staff deleting another account have no password to give and need none.
+    Wrong guesses are counted against allauth's reauthentication limit (10 a minute per user), so
+    that the form can't be used to try passwords.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, account, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.request = request
+        if account != request.user:
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.request.user):
+            raise forms.ValidationError(
+                _("Too many attempts. Wait a minute and try again."), code="rate_limited"
+            )
+        if not self.account.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
+        return password

@@ -1,0 +1,184 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from shop.http import leave_page
+
+from .forms import AccountDeleteForm, ProfileCreateForm, ProfileForm, ProfileSearchForm
+from .models import Profile
+
+PROFILES_PER_PAGE = 25
+RECENT_EVENTS = 10
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_list(request):
+    """GET: staff see every profile; anyone else is sent to their own (or offered to create it).
+    POST: create a profile for an account that has none (a shopper: their own; staff: `user`).
+
+    Template: users/profile_list.html (htmx: #profile-results, or #profile-create after a POST).
+    Context: `search` (ProfileSearchForm), `page` of profiles, `create_form`.
+    """
+    if request.method == "POST":
+        return create_profile(request)
+    if not request.user.is_staff:
+        return own_profile(request)
+    return render_profile_list(request, ProfileCreateForm())
+
+
+@login_required
+@require_GET
+def profile_me(request):
+    """The navbar's "My profile": the user's own profile, whoever they are."""
+    return own_profile(request)
+
+
+def own_profile(request):
+    """Redirect to the user's own profile, or offer to create it (users/profile_missing.html)."""
+    profile = Profile.objects.filter(user=request.user).first()
+    if profile is not None:
+        return redirect(profile)
+    return render(request, "users/profile_missing.html")
+
+
+def create_profile(request):
+    if not request.user.is_staff:
+        # Idempotent, so that a second click on "Create profile" lands on the same profile.
+        profile, _created = Profile.objects.get_or_create(
+            user=request.user,
+            defaults={"first_name": request.user.first_name, "last_name": request.user.last_name},
+        )
+    else:
+        form = ProfileCreateForm(request.POST)
+        if not form.is_valid():
+            return render_profile_list(request, form, status=422)
+        profile = form.save()
+    messages.success(request, _("The profile has been created."))
+    return leave_page(request, profile)
+
+
+def render_profile_list(request, create_form, status=200):
+    search = ProfileSearchForm(request.GET)
+    profiles = Profile.objects.select_related("user")
+    if not search.is_valid():
+        profiles, status = profiles.none(), 422
+    elif search.cleaned_data["q"]:
+        profiles = profiles.search(search.cleaned_data["q"])
+    page = Paginator(profiles, PROFILES_PER_PAGE).get_page(request.GET.get("page"))
+    template = "users/profile_list.html"
+    if request.htmx:
+        template += "#profile-create" if request.method == "POST" else "#profile-results"
+    context = {"search": search, "page": page, "create_form": create_form}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "PUT", "DELETE"])
+def profile_detail(request, pk):
+    """GET: the profile with the user's recent activity. PUT: save the names (htmx gets the
+    read-only card back, a form the next page). DELETE: delete the profile; the account stays.
+
+    Template: users/profile_detail.html (htmx: #profile-card). Context: `profile`, `form` (the
+    edit form, or None for the read-only card), `events`.
+    """
+    profile = get_object_or_404(
+        Profile.objects.visible_to(request.user).select_related("user"), pk=pk
+    )
+    if request.method == "DELETE":
+        profile.delete()
+        if profile.user_id == request.user.pk:
+            messages.success(request, _("Your profile has been deleted. Your account stays."))
+        else:
+            messages.success(
+                request,
+                _("The profile of %(username)s has been deleted.")
+                % {"username": profile.user.get_username()},
+            )
+        return leave_page(request, "users:profile_list")
+
+    form = None
+    if request.method == "PUT":
+        form = ProfileForm(request.POST, instance=profile)
+        if not form.is_valid():
+            return render_profile(request, profile, form, status=422)
+        form.save()
+        messages.success(request, _("The profile has been saved."))
+        if not request.htmx:
+            return leave_page(request, profile)
+        form = None  # htmx swaps the read-only card back in
+    return render_profile(request, profile, form)
+
+
+@login_required
+@require_GET
+def profile_edit(request, pk):
+    """The profile with its edit form: the whole page without JavaScript, the card for htmx."""
+    profile = get_object_or_404(
+        Profile.objects.visible_to(request.user).select_related("user"), pk=pk
+    )
+    return render_profile(request, profile, ProfileForm(instance=profile))
+
+
+def render_profile(request, profile, form=None, status=200):
+    template = "users/profile_detail.html"
+    if request.htmx:
+        template += "#profile-card"
+    # Through the reverse relation: the users app reads the history without importing it.
+    events = profile.user.history.select_related("actor")[:RECENT_EVENTS]
+    context = {"profile": profile, "form": form, "events": events}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "DELETE"])
+def account_delete(request, pk):
+    """GET: what deleting the account takes away, and the form that confirms it. DELETE: delete.
+
+    A user may delete their own account (with their password); staff may delete any other account
+    without one, except a superuser's (403). Anyone else's account is a 404 to a shopper.
+
+    Template: users/account_delete.html (htmx: #account-delete-form). Context: `account`, `form`.
+    """
+    accounts = get_user_model().objects.all()
+    if not request.user.is_staff:
+        accounts = accounts.filter(pk=request.user.pk)
+    account = get_object_or_404(accounts, pk=pk)
+    deleting_self = account.pk == request.user.pk
+    if account.is_superuser and not deleting_self:
+        raise PermissionDenied
+
+    data = request.POST if request.method == "DELETE" else None
+    form = AccountDeleteForm(data, account=account, request=request)
+    if form.is_valid():
+        username = account.get_username()
+        account.delete()  # the history's pre_delete receiver writes `deleted` first
+        if deleting_self:
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Goodbye!"))
+            return leave_page(request, "home")
+        messages.success(
+            request, _("The account %(username)s has been deleted.") % {"username": username}
+        )
+        return leave_page(request, "users:profile_list")
+
+    template = "users/account_delete.html"
+    if request.htmx:
+        template += "#account-delete-form"
+    context = {
+        "account": account,
+        "form": form,
+        "deleting_self": deleting_self,
+        # What goes with the account, read through its reverse relations (no app imported).
+        "profile": Profile.objects.filter(user=account).first(),
+        "cart_lines": account.cart.items.count() if hasattr(account, "cart") else 0,
+        "emails": sorted(
+            {account.email, *account.emailaddress_set.values_list("email", flat=True)} - {""}
+        ),
+    }
+    return render(request, template, context, status=422 if form.errors else 200)

@@ -1,0 +1,169 @@
+"""django-allauth's pages at the seed's paths, in the shop's layout (SPEC §3 users, issue 4):
+sign-up, login by username or email with its rate limit, logout that needs a POST."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from apps.users.models import Profile
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+EN = {"Accept-Language": "en"}
+LOGIN = "/users/user/login/"
+LOGOUT = "/users/user/logout/"
+REGISTER = "/users/user/register/"
+
+
+def logged_in_user_id(client):
+    return client.session.get("_auth_user_id")
+
+
+class TestLayout:
+    @pytest.mark.parametrize(
+        "path", [LOGIN, REGISTER, "/users/user/password/reset/", "/users/user/signup/"]
+    )
+    def test_visitor_pages_use_the_shop_layout_and_bootstrap_forms(self, client, path):
+        response = client.get(path)
+        assert response.status_code == 200
+        html = response.text
+        assert 'class="navbar' in html
+        assert "<footer" in html
+        assert 'class="card shadow-sm"' in html
+        assert re.search(r'<input[^>]+class="[^"]*form-control', html)
+        assert 'class="btn btn-primary' in html
+
+    @pytest.mark.parametrize("path", [LOGOUT, "/users/user/password/change/", "/users/user/email/"])
+    def test_account_pages_use_the_shop_layout_with_the_account_menu(self, shopper_client, path):
+        response = shopper_client.get(path)
+        assert response.status_code == 200
+        assert 'class="navbar' in response.text
+        assert 'class="list-group-item list-group-item-action' in response.text
+        assert 'href="/users/profile/me/"' in response.text
+
+    def test_pages_are_russian_by_default(self, client):
+        assert "Войти" in client.get(LOGIN).text
+
+    def test_paths_answer_without_their_trailing_slash(self, client, shopper):
+        assert client.get("/users/user/login")["Location"] == LOGIN
+        response = client.post("/users/user/login", {"login": "shopper", "password": PASSWORD})
+        assert response.status_code == 302
+        assert logged_in_user_id(client) == str(shopper.pk)
+
+
+class TestLogin:
+    def test_by_username(self, client, shopper):
+        response = client.post(LOGIN, {"login": "shopper", "password": PASSWORD})
+        assert response.status_code == 302
+        assert response["Location"] == "/"
+        assert logged_in_user_id(client) == str(shopper.pk)
+
+    def test_by_email_in_any_case(self, client, shopper):
+        response = client.post(LOGIN, {"login": "Shopper@Example.com", "password": PASSWORD})
+        assert response.status_code == 302
+        assert logged_in_user_id(client) == str(shopper.pk)
+
+    def test_goes_back_to_next(self, client, shopper):
+        response = client.post(
+            LOGIN, {"login": "shopper", "password": PASSWORD, "next": "/users/profile/"}
+        )
+        assert response["Location"] == "/users/profile/"
+
+    def test_refuses_a_next_on_another_site(self, client, shopper):
+        response = client.post(
+            LOGIN, {"login": "shopper", "password": PASSWORD, "next": "https://evil.example/"}
+        )
+        assert response["Location"] == "/"
+
+    def test_wrong_password_shows_the_form_again_with_an_error(self, client, shopper):
+        response = client.post(LOGIN, {"login": "shopper", "password": "wrong"}, headers=EN)
+        assert response.status_code == 200  # allauth's own code for a form with errors
+        assert "alert-danger" in response.text
+        assert "username and/or password you specified are not correct" in response.text
+        assert logged_in_user_id(client) is None
+
+    def test_remember_me_decides_whether_the_session_outlives_the_browser(self, client, shopper):
+        client.post(LOGIN, {"login": "shopper", "password": PASSWORD})
+        assert client.session.get_expire_at_browser_close()
+        client.post(LOGOUT)
+        client.post(LOGIN, {"login": "shopper", "password": PASSWORD, "remember": "on"})
+        assert not client.session.get_expire_at_browser_close()
+
+    def test_failed_logins_are_rate_limited_with_a_clear_message(self, client, shopper, make_user):
+        for _ in range(5):
+            client.post(LOGIN, {"login": "shopper", "password": "wrong"})
+        # The sixth attempt within five minutes is refused, even with the right password.
+        response = client.post(LOGIN, {"login": "shopper", "password": PASSWORD}, headers=EN)
+        assert response.status_code == 200
+        assert "Too many failed login attempts. Try again later." in response.text
+        assert logged_in_user_id(client) is None
+        # The limit is per login name: somebody else still gets in.
+        make_user("anna")
+        client.post(LOGIN, {"login": "anna", "password": PASSWORD})
+        assert logged_in_user_id(client) is not None
+
+    def test_the_rate_limit_message_is_russian_too(self, client, shopper):
+        for _ in range(5):
+            client.post(LOGIN, {"login": "shopper", "password": "wrong"})
+        response = client.post(LOGIN, {"login": "shopper", "password": PASSWORD})
+        assert "Слишком много неудачных попыток входа" in response.text
+
+
+class TestLogout:
+    def test_get_asks_with_one_button_and_keeps_the_user_logged_in(self, shopper_client, shopper):
+        response = shopper_client.get(LOGOUT)
+        assert response.status_code == 200
+        form = re.search(
+            r'<form method="post" action="/users/user/logout/">.*?</form>', response.text, re.S
+        )
+        assert form
+        assert form.group(0).count("<button") == 1
+        assert logged_in_user_id(shopper_client) == str(shopper.pk)
+
+    def test_post_logs_out(self, shopper_client):
+        response = shopper_client.post(LOGOUT)
+        assert response.status_code == 302
+        assert response["Location"] == "/"
+        assert logged_in_user_id(shopper_client) is None
+
+    def test_visitor_is_sent_away(self, client):
+        assert client.get(LOGOUT).status_code == 302
+
+
+class TestSignup:
+    DATA = {
+        "username": "newbie",
+        "email": "newbie@example.com",
+        "password1": "a-long-and-unusual-pass",
+        "password2": "a-long-and-unusual-pass",
+    }
+
+    def test_form_has_the_seeds_fields(self, client):
+        html = client.get(REGISTER).text
+        for name in ("username", "email", "password1", "password2"):
+            assert f'name="{name}"' in html
+        assert 'action="/users/user/register/"' in html
+
+    def test_signs_up_logs_in_and_goes_back_to_next(self, client):
+        response = client.post(REGISTER, {**self.DATA, "next": "/market/"})
+        assert response.status_code == 302
+        assert response["Location"] == "/market/"
+        user = get_user_model().objects.get(username="newbie")
+        assert logged_in_user_id(client) == str(user.pk)
+        assert user.cart is not None
+        assert Profile.objects.filter(user=user).exists()
+
+    def test_sends_a_confirmation_email(self, client):
+        client.post(REGISTER, self.DATA)
+        assert [message.to for message in mail.outbox] == [["newbie@example.com"]]
+
+    def test_invalid_data_shows_errors_on_the_fields(self, client, shopper):
+        data = {**self.DATA, "username": "shopper", "password2": "something-else"}
+        response = client.post(REGISTER, data, headers=EN)
+        assert response.status_code == 200
+        assert "is-invalid" in response.text
+        assert "A user with that username already exists." in response.text
+        assert not get_user_model().objects.filter(email="newbie@example.com").exists()

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from shop.decorators import staff_required
 
@@ -11,7 +11,7 @@ RECORDS_PER_PAGE = 50
 
 
 @staff_required
-@require_GET
+@require_safe
 def history_list(request):
     """The history for staff, newest first, with the filters of HistoryFilterForm.
 

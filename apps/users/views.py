@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_safe
 
 from shop.http import leave_page
 
@@ -17,23 +17,20 @@ RECENT_EVENTS = 10
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe
 def profile_list(request):
-    """GET: staff see every profile; anyone else is sent to their own (or offered to create it).
-    POST: create a profile for an account that has none (a shopper: their own; staff: `user`).
+    """Staff see every profile; anyone else is sent to their own (or offered to create it).
 
-    Template: users/profile_list.html (htmx: #profile-results, or #profile-create after a POST).
-    Context: `search` (ProfileSearchForm), `page` of profiles, `create_form`.
+    Template: users/profile_list.html (htmx: #profile-results). Context: `search`
+    (ProfileSearchForm), `page` of profiles, `create_form`.
     """
-    if request.method == "POST":
-        return create_profile(request)
     if not request.user.is_staff:
         return own_profile(request)
     return render_profile_list(request, ProfileCreateForm())
 
 
 @login_required
-@require_GET
+@require_safe
 def profile_me(request):
     """The navbar's "My profile": the user's own profile, whoever they are."""
     return own_profile(request)
@@ -47,7 +44,10 @@ def own_profile(request):
     return render(request, "users/profile_missing.html")
 
 
-def create_profile(request):
+@login_required
+def profile_create(request):
+    """POST /users/profile/: a profile for an account that has none (a shopper: their own;
+    staff: the `user` field). htmx gets #profile-create back after a refusal."""
     if not request.user.is_staff:
         # Idempotent, so that a second click on "Create profile" lands on the same profile.
         profile, _created = Profile.objects.get_or_create(
@@ -78,50 +78,56 @@ def render_profile_list(request, create_form, status=200):
     return render(request, template, context, status=status)
 
 
+def visible_profile(request, pk):
+    return get_object_or_404(Profile.objects.visible_to(request.user).select_related("user"), pk=pk)
+
+
 @login_required
-@require_http_methods(["GET", "PUT", "DELETE"])
+@require_safe
 def profile_detail(request, pk):
-    """GET: the profile with the user's recent activity. PUT: save the names (htmx gets the
-    read-only card back, a form the next page). DELETE: delete the profile; the account stays.
+    """The profile with the user's recent activity.
 
     Template: users/profile_detail.html (htmx: #profile-card). Context: `profile`, `form` (the
     edit form, or None for the read-only card), `events`.
     """
-    profile = get_object_or_404(
-        Profile.objects.visible_to(request.user).select_related("user"), pk=pk
-    )
-    if request.method == "DELETE":
-        profile.delete()
-        if profile.user_id == request.user.pk:
-            messages.success(request, _("Your profile has been deleted. Your account stays."))
-        else:
-            messages.success(
-                request,
-                _("The profile of %(username)s has been deleted.")
-                % {"username": profile.user.get_username()},
-            )
-        return leave_page(request, "users:profile_list")
-
-    form = None
-    if request.method == "PUT":
-        form = ProfileForm(request.POST, instance=profile)
-        if not form.is_valid():
-            return render_profile(request, profile, form, status=422)
-        form.save()
-        messages.success(request, _("The profile has been saved."))
-        if not request.htmx:
-            return leave_page(request, profile)
-        form = None  # htmx swaps the read-only card back in
-    return render_profile(request, profile, form)
+    return render_profile(request, visible_profile(request, pk))
 
 
 @login_required
-@require_GET
+def profile_update(request, pk):
+    """PUT: save the names. htmx gets the read-only card back; a plain form the profile page."""
+    profile = visible_profile(request, pk)
+    form = ProfileForm(request.POST, instance=profile)
+    if not form.is_valid():
+        return render_profile(request, profile, form, status=422)
+    form.save()
+    messages.success(request, _("The profile has been saved."))
+    if request.htmx:
+        return render_profile(request, profile)
+    return leave_page(request, profile)
+
+
+@login_required
+def profile_delete(request, pk):
+    """DELETE: the profile goes, the account stays."""
+    profile = visible_profile(request, pk)
+    profile.delete()
+    if profile.user_id == request.user.pk:
+        messages.success(request, _("Your profile has been deleted. Your account stays."))
+    else:
+        messages.success(
+            request,
+            _("The profile of %(username)s has been deleted.")
+            % {"username": profile.user.get_username()},
+        )
+    return leave_page(request, "users:profile_list")
+
+
+@login_required
+@require_safe
 def profile_edit(request, pk):
     """The profile with its edit form: the whole page without JavaScript, the card for htmx."""
-    profile = get_object_or_404(
-        Profile.objects.visible_to(request.user).select_related("user"), pk=pk
-    )
+    profile = visible_profile(request, pk)
     return render_profile(request, profile, ProfileForm(instance=profile))
 
 
@@ -135,45 +141,59 @@ def render_profile(request, profile, form=None, status=200):
     return render(request, template, context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "DELETE"])
-def account_delete(request, pk):
-    """GET: what deleting the account takes away, and the form that confirms it. DELETE: delete.
-
-    A user may delete their own account (with their password); staff may delete any other account
-    without one, except a superuser's (403). Anyone else's account is a 404 to a shopper.
-
-    Template: users/account_delete.html (htmx: #account-delete-form). Context: `account`, `form`.
-    """
+def deletable_account(request, pk):
+    """The account `request.user` may delete: their own; for staff any other but a superuser's
+    (403). Anyone else's account is a 404 to a shopper, never a hint that it exists."""
     accounts = get_user_model().objects.all()
     if not request.user.is_staff:
         accounts = accounts.filter(pk=request.user.pk)
     account = get_object_or_404(accounts, pk=pk)
-    deleting_self = account.pk == request.user.pk
-    if account.is_superuser and not deleting_self:
+    if account.is_superuser and account.pk != request.user.pk:
         raise PermissionDenied
+    return account
 
-    data = request.POST if request.method == "DELETE" else None
-    form = AccountDeleteForm(data, account=account, request=request)
-    if form.is_valid():
-        username = account.get_username()
-        account.delete()  # the history's pre_delete receiver writes `deleted` first
-        if deleting_self:
-            logout(request)
-            messages.success(request, _("Your account has been deleted. Goodbye!"))
-            return leave_page(request, "home")
-        messages.success(
-            request, _("The account %(username)s has been deleted.") % {"username": username}
-        )
-        return leave_page(request, "users:profile_list")
 
+@login_required
+@require_safe
+def account_delete_confirm(request, pk):
+    """What deleting the account takes away, and the form that confirms it.
+
+    Template: users/account_delete.html (htmx: #account-delete-form). Context: `account`,
+    `form`, `deleting_self`, `profile`, `cart_lines`, `emails`.
+    """
+    account = deletable_account(request, pk)
+    return render_account_delete(
+        request, account, AccountDeleteForm(account=account, request=request)
+    )
+
+
+@login_required
+def account_delete(request, pk):
+    """DELETE: delete the account; a user deleting their own confirms with their `password`."""
+    account = deletable_account(request, pk)
+    form = AccountDeleteForm(request.POST, account=account, request=request)
+    if not form.is_valid():
+        return render_account_delete(request, account, form, status=422)
+    username, deleting_self = account.get_username(), account.pk == request.user.pk
+    account.delete()  # the history's pre_delete receiver writes `deleted` first
+    if deleting_self:
+        logout(request)
+        messages.success(request, _("Your account has been deleted. Goodbye!"))
+        return leave_page(request, "home")
+    messages.success(
+        request, _("The account %(username)s has been deleted.") % {"username": username}
+    )
+    return leave_page(request, "users:profile_list")
+
+
+def render_account_delete(request, account, form, status=200):
     template = "users/account_delete.html"
     if request.htmx:
         template += "#account-delete-form"
     context = {
         "account": account,
         "form": form,
-        "deleting_self": deleting_self,
+        "deleting_self": account.pk == request.user.pk,
         # What goes with the account, read through its reverse relations (no app imported).
         "profile": Profile.objects.filter(user=account).first(),
         "cart_lines": account.cart.items.count() if hasattr(account, "cart") else 0,
@@ -181,4 +201,4 @@ def account_delete(request, pk):
             {account.email, *account.emailaddress_set.values_list("email", flat=True)} - {""}
         ),
     }
-    return render(request, template, context, status=422 if form.errors else 200)
+    return render(request, template, context, status=status)

@@ -2,13 +2,14 @@
 #   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on)
 #   make test   the whole test suite (DATABASE_URL=postgres://... make test for PostgreSQL)
 #   make lint   ruff's lint and format checks
+#   make bench  the benchmark of BENCH.md (PostgreSQL, Redis, gunicorn and wrk on this machine)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format messages clean
+.PHONY: install run test lint format messages bench clean
 
 install: $(INSTALLED)
 
@@ -39,6 +40,10 @@ format: install
 messages: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --locale ru --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --locale ru --ignore '.venv/*'
+
+# Redis database 1 by default: the run clears its cache.
+bench: install
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} $(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.market.context_processors.cart_badge",
+                "apps.market.cache.csrf_placeholder",
             ],
             # {% partialdef %} in every template without a {% load %}, as Django 6 ships it.
             "builtins": ["template_partials.templatetags.partials"],
@@ -142,7 +143,7 @@ if REDIS_URL:
     # Shared by every app server, so that a second instance sees the same sessions and cache.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.RedisCache",  # Django's, reusing its client (see there)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "shop",
         }
@@ -151,12 +152,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Pages, the category tree and logged-in users are cached only in a cache every process shares:
+# a change must reach all gunicorn workers and app servers on the next request
+# (apps/market/cache.py, apps/users/backends.py). 0 turns that caching off.
+SHARED_CACHE_SECONDS = 600 if REDIS_URL else 0
+
 # --- Accounts -----------------------------------------------------------------------------------
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# django-allauth's backend (login by username or email), reading the user of each logged-in
+# request from the shared cache when there is one.
+AUTHENTICATION_BACKENDS = ["apps.users.backends.CachedUserBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .cache import bump, cached
+
 
 class CategoryTree:
     """The whole category tree in memory, with how many products each subtree holds.
@@ -83,6 +85,10 @@ class CategoryTree:
 
 class CategoryManager(models.Manager):
     def tree(self):
+        """The CategoryTree, from the catalogue's cache when it is on."""
+        return cached("tree", self._build_tree)
+
+    def _build_tree(self):
         counts = Product.objects.order_by().values_list("category").annotate(n=models.Count("pk"))
         return CategoryTree(list(self.order_by("name", "pk")), dict(counts))
 
@@ -338,6 +344,7 @@ class Cart(models.Model):
             elif not self.items.filter(product=product).update(quantity=wanted):
                 self.items.create(product=product, quantity=wanted)
             Cart.objects.filter(pk=self.pk).update(updated=timezone.now())
+        bump(f"cart:{self.pk}")  # its cached page is out of date (apps/market/cache.py)
         return wanted
 
 

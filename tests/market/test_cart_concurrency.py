@@ -107,7 +107,7 @@ def test_the_same_holds_on_sqlite_the_default_setup(tmp_path):
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
     }
-    result = subprocess.run(  # noqa: S603  (our own interpreter and code)
+    result = subprocess.run(
         [sys.executable, "-c", SQLITE_SCENARIO],
         cwd=ROOT,
         env=env,

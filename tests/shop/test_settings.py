@@ -44,7 +44,7 @@ def run_python(code, env, *args):
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
     clean["DJANGO_SETTINGS_MODULE"] = "shop.settings"
-    return subprocess.run(  # noqa: S603  (our own interpreter and code)
+    return subprocess.run(
         [sys.executable, *args, "-c", code] if code else [sys.executable, *args],
         env={**clean, **env},
         cwd=ROOT,
@@ -114,7 +114,7 @@ def test_database_redis_and_email_come_from_the_environment():
     )
     assert values["ENGINE"] == "django.db.backends.postgresql"
     assert values["NAME"] == "shopdb"
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "shop.cache.RedisCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
     assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (

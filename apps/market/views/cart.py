@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from shop.http import HttpResponseSeeOther, safe_next_url
 
+from ..cache import cached_page
 from ..forms import CartLineForm
 from ..models import Cart
 
@@ -35,7 +36,18 @@ def cart_list(request):
     return render(request, "market/cart_list.html", {"page": page, "carts": page.object_list})
 
 
+def shoppers_cart_page(request, pk):
+    """A shopper's cart page changes with the cart (its lines, and the navbar badge, which counts
+    the same cart) and the catalogue (prices, stock); it is kept per user, so nobody is served a
+    page rendered for someone else. Staff, who may look at any cart, get it rendered afresh."""
+    user = request.user
+    if user.is_staff:
+        return None
+    return (user.pk, user.get_username()), (f"cart:{pk}",)
+
+
 @login_required
+@cached_page(shoppers_cart_page)
 @require_safe
 def cart_detail(request, pk):
     return render_cart(request, get_object_or_404(carts_of(request.user), pk=pk))

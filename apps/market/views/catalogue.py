@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from shop.decorators import staff_required
 from shop.http import leave_page
 
+from ..cache import cache_page_for_visitors
 from ..forms import CategoryForm, ProductFilterForm, ProductForm
 from ..models import Category, Product
 
@@ -28,6 +29,7 @@ def status_of(form):
     return 422 if form.errors else 200
 
 
+@cache_page_for_visitors
 @require_safe
 def home(request):
     """The front page: the top-level categories and the newest products.
@@ -39,6 +41,7 @@ def home(request):
     return render(request, "market/home.html", {"categories": tree.roots, "products": products})
 
 
+@cache_page_for_visitors
 @require_safe
 def product_list(request):
     """The catalogue with search, category, stock and order filters, 24 a page; htmx swaps
@@ -82,6 +85,7 @@ def render_product_form(request, form, status=200):
     return render(request, template, {"form": form, "product": form.instance}, status=status)
 
 
+@cache_page_for_visitors
 @require_safe
 def product_detail(request, pk):
     """Template: market/product_detail.html. Context: `product`, `path` (root to category)."""
@@ -128,6 +132,7 @@ def product_delete_confirm(request, pk):
     return render(request, "market/product_confirm_delete.html", context)
 
 
+@cache_page_for_visitors
 @require_safe
 def category_list(request):
     """The category tree, top level first; deeper levels expand in place with htmx.
@@ -138,6 +143,7 @@ def category_list(request):
     return render(request, "market/category_list.html", {"tree": tree, "children": tree.roots})
 
 
+@cache_page_for_visitors
 @require_safe
 def category_children(request, pk):
     """One category's subcategories, for expanding the tree in place.
@@ -180,6 +186,7 @@ def render_category_form(request, form, status=200):
     return render(request, template, {"form": form, "category": form.instance}, status=status)
 
 
+@cache_page_for_visitors
 @require_safe
 def category_detail(request, pk):
     """The category's path, subcategories and the products of its whole subtree, filtered like

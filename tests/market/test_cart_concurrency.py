@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 
 from apps.market.models import CartItem
+from tests.databases import postgresql_only
 from tests.factories import make_category, make_product
 
 THREADS = 20
@@ -50,11 +51,7 @@ def add_one_at_once(user, cart, product):
     return statuses
 
 
-postgres_only = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'",
-    reason="row locks under real concurrency: runs in the PostgreSQL suite "
-    "(DATABASE_URL=postgres://... make test); SQLite has its own test below",
-)
+postgres_only = postgresql_only("row locks under real concurrency (SQLite has its own test)")
 
 
 @postgres_only
@@ -83,6 +80,7 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.contrib.auth import get_user_model
+from tests.databases import postgresql_only
 from tests.factories import make_category, make_product
 from tests.market.test_cart_concurrency import add_one_at_once
 from apps.market.models import CartItem

@@ -23,18 +23,13 @@ from urllib.parse import urlencode, urlsplit
 import psycopg
 import pytest
 
+from tests.databases import postgresql_only
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/2"
 PASSWORD = "scale-out-password-1"
 
-pytestmark = [
-    pytest.mark.processes,
-    pytest.mark.skipif(
-        "connection.vendor != 'postgresql'",
-        reason="needs PostgreSQL and Redis: runs in the PostgreSQL suite "
-        "(DATABASE_URL=postgres://... make test)",
-    ),
-]
+pytestmark = [pytest.mark.processes, postgresql_only("two servers on one PostgreSQL and Redis")]
 
 SEED = """
 import django, json

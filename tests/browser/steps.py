@@ -14,8 +14,10 @@ def same_document(page):
     """Assert that whatever happens inside the block happens without loading a new page.
 
     A marker set on `window` survives an htmx swap (and a pushed URL) but not a navigation or a
-    reload. The block must wait for its visible effect before it ends.
+    reload. The block must wait for its visible effect before it ends. It starts once the page
+    has loaded, so that htmx has wired up the page before anyone uses it.
     """
+    page.wait_for_load_state()
     page.evaluate("window.__journeyMarker = 'still here'")
     yield
     assert page.evaluate("window.__journeyMarker") == "still here", "the page was reloaded"

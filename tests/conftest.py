@@ -1,9 +1,19 @@
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PASSWORD
+
+# Fuzzing (tests/*/test_fuzz_*.py): enough examples to find the odd input, few enough that the
+# suite stays fast. HYPOTHESIS_PROFILE=thorough digs deeper, e.g. before a release. No deadline:
+# a request's time depends on the machine and the database, not on the example.
+hypothesis_settings.register_profile("default", max_examples=40, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config):

@@ -1,4 +1,7 @@
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -23,6 +26,16 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "shop.sqlite3":
+        # A test database in a file, as the shop runs (WAL, writers queue for the lock), rather
+        # than Django's in-memory default: the live server of the browser tests would share that
+        # one connection among its request threads, and two requests at once (htmx sends them)
+        # would fail with "database table is locked", which no real setup does. A folder of its
+        # own per run, so that runs in parallel never meet.
+        folder = Path(tempfile.mkdtemp(prefix="shop-tests-"))
+        database["TEST"] = {**database.get("TEST", {}), "NAME": str(folder / "test.sqlite3")}
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)

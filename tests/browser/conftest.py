@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import got_request_exception
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; `playwright install` would download its own
 CHROMIUM_ARGS = [
@@ -81,9 +82,16 @@ def new_page(chromium, live_server, request):
 
     The context speaks English (Accept-Language), allows downloads, and may talk to the live
     server only: a request anywhere else (a CDN, say) fails the test. Script errors on a page
-    fail it too. When the test ends every page is photographed into artifacts/browser/.
+    fail it too, and so does an exception in the server, even one the page never showed (an
+    htmx request it had already given up on). When the test ends every page is photographed
+    into artifacts/browser/.
     """
-    contexts, pages, outside, script_errors = [], [], [], []
+    contexts, pages, outside, script_errors, server_errors = [], [], [], [], []
+
+    def record_server_error(sender, request, **kwargs):
+        server_errors.append(f"{request.method} {request.path}")
+
+    got_request_exception.connect(record_server_error)
 
     def open_page(*, javascript=True, locale="en-US"):
         context = chromium.new_context(
@@ -119,6 +127,8 @@ def new_page(chromium, live_server, request):
             page.screenshot(path=ARTIFACTS / f"{name}{suffix}.png", full_page=True)
     for context in contexts:
         context.close()
+    got_request_exception.disconnect(record_server_error)
+    assert not server_errors, f"the server failed on: {server_errors}"
     assert not outside, f"the page asked for something outside the shop: {outside}"
     assert not script_errors, f"script errors on the page: {script_errors}"
 

@@ -1,6 +1,8 @@
 # The shop's commands. From a fresh clone, with only Python 3.11+ and git:
 #   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on)
-#   make test   the whole test suite (DATABASE_URL=postgres://... make test for PostgreSQL)
+#   make test   the whole test suite (DATABASE_URL=postgres://... make test for PostgreSQL),
+#               browser journeys included (they skip without /usr/bin/chromium, except in CI)
+#   make test-browser  the browser journeys alone; make test-fast  everything but them
 #   make lint   ruff's lint and format checks
 #   make bench  the benchmark of BENCH.md (PostgreSQL, Redis, gunicorn and wrk on this machine)
 
@@ -9,7 +11,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format messages bench clean
+.PHONY: install run test test-browser test-fast lint format messages bench clean
 
 install: $(INSTALLED)
 
@@ -27,6 +29,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+test-browser: install
+	$(BIN)/python -m pytest -m browser
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .
@@ -46,4 +54,4 @@ bench: install
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} $(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles artifacts

@@ -1,9 +1,22 @@
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PASSWORD
+
+# Fuzzing (tests/*/test_fuzz_*.py): enough examples to find the odd input, few enough that the
+# suite stays fast. HYPOTHESIS_PROFILE=thorough digs deeper, e.g. before a release. No deadline:
+# a request's time depends on the machine and the database, not on the example.
+hypothesis_settings.register_profile("default", max_examples=40, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_configure(config):
@@ -13,6 +26,16 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "shop.sqlite3":
+        # A test database in a file, as the shop runs (WAL, writers queue for the lock), rather
+        # than Django's in-memory default: the live server of the browser tests would share that
+        # one connection among its request threads, and two requests at once (htmx sends them)
+        # would fail with "database table is locked", which no real setup does. A folder of its
+        # own per run, so that runs in parallel never meet.
+        folder = Path(tempfile.mkdtemp(prefix="shop-tests-"))
+        database["TEST"] = {**database.get("TEST", {}), "NAME": str(folder / "test.sqlite3")}
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,9 @@ def test_htmx_is_configured_once_for_csrf_422_and_delete_bodies(client):
     config = re.search(r"<meta name=\"htmx-config\" content='([^']*)'>", html).group(1)
     assert '"methodsThatUseUrlParams": ["get"]' in config
     assert '{"code": "422", "swap": true}' in config
+    # Back restores from the server: a cached snapshot loses the filter form's values.
+    assert '"historyCacheSize": 0' in config
+    assert '"historyRestoreAsHxRequest": false' in config
 
 
 def test_the_page_fits_a_phone(client):

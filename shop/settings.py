@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,10 +80,11 @@ MIDDLEWARE = [
     "shop.http.OptionalSlashMiddleware",
     "shop.http.MethodOverrideMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Cached catalogue pages for visitors without a session, before the rest of the stack.
+    "apps.market.cache.VisitorPageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shop.htmx.HtmxLoginRedirectMiddleware",
     "shop.htmx.HtmxResponseMiddleware",

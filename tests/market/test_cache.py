@@ -98,6 +98,51 @@ class TestVisitorPages:
             assert client.get("/market/products/", {"sort": "bogus"}).status_code == 422
 
 
+class TestShortWay:
+    """VisitorPageMiddleware: a visitor with no session gets a kept page before the rest of the
+    stack (no user is ever looked up), with the headers that stack would have added."""
+
+    def test_a_kept_page_is_served_the_short_way_with_the_usual_headers(self, client, kettle):
+        client.get("/market/products/")
+        client.cookies.clear()
+        response = client.get("/market/products/")
+        assert not hasattr(response.wsgi_request, "user")  # the short way
+        assert "Чайник" in response.text
+        assert response["X-Frame-Options"] == "DENY"
+        assert {"Cookie", "HX-Request", "Accept-Language"} <= {
+            header.strip() for header in response["Vary"].split(",")
+        }
+        assert response.cookies["csrftoken"].value
+        assert CSRF_PLACEHOLDER not in response.text
+
+    def test_fragments_and_languages_keep_their_own_pages(self, client, kettle, htmx):
+        client.get("/market/products/", headers=htmx)
+        client.get("/market/products/", headers={"Accept-Language": "en"})
+        fragment = client.get("/market/products/", headers=htmx)
+        english = client.get("/market/products/", headers={"Accept-Language": "en"})
+        assert not hasattr(fragment.wsgi_request, "user")
+        assert "<html" not in fragment.text
+        assert "Catalogue" in english.text
+
+    def test_a_visitor_with_a_session_or_a_message_goes_the_long_way(self, client, shopper, kettle):
+        client.get("/market/products/")
+        client.force_login(shopper)
+        client.logout()
+        client.cookies["sessionid"] = "stale-session"
+        assert hasattr(client.get("/market/products/").wsgi_request, "user")
+        client.cookies.clear()
+        client.cookies["messages"] = "anything"
+        assert hasattr(client.get("/market/products/").wsgi_request, "user")
+
+    def test_a_change_reaches_the_short_way_too(self, client, kettle):
+        client.get("/market/products/")
+        Product.objects.filter(pk=kettle.pk).update(name="Самовар")  # no signal...
+        assert "Чайник" in client.get("/market/products/").text  # ...so still the kept page
+        kettle.refresh_from_db()
+        kettle.save()  # a save bumps the catalogue's version
+        assert "Самовар" in client.get("/market/products/").text
+
+
 class TestCartPage:
     def test_a_shoppers_cart_page_is_cached_until_the_cart_changes(
         self, shopper_client, shopper, kettle, django_assert_num_queries

@@ -92,6 +92,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "shop.urls"
+CSRF_FAILURE_VIEW = "shop.views.csrf_failure"  # visitors are sent to log in first (see there)
 WSGI_APPLICATION = "shop.wsgi.application"
 
 TEMPLATES = [

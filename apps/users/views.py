@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from shop.decorators import login_required
 from shop.http import leave_page
 
 from .forms import AccountDeleteForm, ProfileCreateForm, ProfileForm, ProfileSearchForm

@@ -1,12 +1,12 @@
 """Carts (SPEC §3): a shopper's own cart, and every cart for staff."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from shop.decorators import login_required
 from shop.http import HttpResponseSeeOther, safe_next_url
 
 from ..cache import cached_page

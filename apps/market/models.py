@@ -233,10 +233,6 @@ class Product(models.Model):
     def get_absolute_url(self):
         return reverse("market:product_detail", args=[self.pk])
 
-    @property
-    def in_stock(self):
-        return self.stock > 0
-
 
 PRICE_TOTAL = models.DecimalField(max_digits=14, decimal_places=2)  # sums of prices
 

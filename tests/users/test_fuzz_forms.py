@@ -1,0 +1,229 @@
+"""Fuzzed forms of the accounts side (issue 7): the profile form (PUT, and staff creating a profile
+for any `user`), allauth's sign-up and login, the account deletion's password and the staff's
+profile search get arbitrary text, bounds, bad ids, NUL bytes and odd Unicode. No answer is a 500
+(the test client would raise it), and nothing invalid is saved: no name over 150 characters, no
+user from a refused sign-up, no account deleted without its password.
+
+As in tests/market/test_fuzz_forms.py, the fixtures are made once per test and shared by its
+examples, each judged against the state it finds. What one example leaves behind that would
+change how the next is answered is undone at its start: the cache (allauth's rate limits of
+failed logins, sign-ups and password checks live there) and the session.
+"""
+
+from itertools import count
+from urllib.parse import urlencode
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from apps.history.models import HistoryUserApp
+from apps.users.models import Profile
+from tests.factories import PASSWORD
+from tests.fuzz import IDS, field, form, often
+
+pytestmark = pytest.mark.django_db
+
+FORM = "application/x-www-form-urlencoded"
+HTMX = {"HX-Request": "true"}
+shared_fixtures = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+User = get_user_model()
+
+NAME = field("", " ", "Анна", " Анна ", "x" * 150, "x" * 151, "я" * 150, "я" * 151)
+PASSWORDS = field(PASSWORD, f" {PASSWORD}", f"{PASSWORD} ", PASSWORD.upper(), "12345678", "a")
+
+
+def rows(model):
+    return list(model.objects.order_by("pk").values_list())
+
+
+def logged_in_user_id(client):
+    return client.session.get("_auth_user_id")
+
+
+def assert_valid_names():
+    """Every profile's names fit the field, hold no NUL, and match its user's."""
+    for profile in Profile.objects.select_related("user"):
+        for name in (profile.first_name, profile.last_name):
+            assert len(name) <= 150
+            assert "\x00" not in name
+            assert name == name.strip()
+        assert (profile.user.first_name, profile.user.last_name) == (
+            profile.first_name,
+            profile.last_name,
+        )
+
+
+def assert_valid_history():
+    """Failed logins write the name that was tried: it must fit the record too."""
+    for record in HistoryUserApp.objects.all():
+        assert len(record.username) <= 150
+        assert "\x00" not in record.username
+        assert len(record.details.get("login", "")) <= 150
+
+
+@shared_fixtures
+@given(
+    body=form(optional={"first_name": NAME, "last_name": NAME}),
+    htmx=st.booleans(),
+    as_form=st.booleans(),
+)
+def test_profile_update(shopper_client, shopper, body, htmx, as_form):
+    """A PUT sends the whole form: what is saved is what was sent, stripped, or nothing."""
+    profile, before = shopper.profile, rows(Profile)
+    url = f"/users/profile/{profile.pk}/"
+    headers = HTMX if htmx else {}
+    if as_form:  # no JavaScript: a POST with _method=PUT
+        response = shopper_client.post(url, {**body, "_method": "PUT"}, headers=headers)
+    else:
+        response = shopper_client.put(url, urlencode(body), FORM, headers=headers)
+    assert response.status_code in (200 if htmx else 303, 422)
+    if response.status_code == 422:
+        assert rows(Profile) == before
+    else:
+        profile.refresh_from_db()
+        sent = (body.get("first_name", "").strip(), body.get("last_name", "").strip())
+        assert (profile.first_name, profile.last_name) == sent
+    assert_valid_names()
+
+
+@pytest.fixture
+def accounts(make_user, shopper):
+    """A user whose profile was deleted, beside the shopper who has one."""
+    bare = make_user("bare", first_name="Борис")
+    bare.profile.delete()
+    return {"bare": bare, "shopper": shopper}
+
+
+@shared_fixtures
+@given(data=st.data(), htmx=st.booleans())
+def test_profile_create_by_staff(staff_client, staff, accounts, data, htmx):
+    bare = accounts["bare"]
+    Profile.objects.filter(user=bare).delete()  # an earlier example may have created it
+    users = often(
+        str(bare.pk),  # the one who may get one
+        st.one_of(field(staff.pk, accounts["shopper"].pk, f" {bare.pk} ", ""), IDS),
+    )
+    body = data.draw(form(optional={"user": users}))
+    before = rows(Profile)
+    response = staff_client.post("/users/profile/", body, headers=HTMX if htmx else {})
+    assert response.status_code in (200 if htmx else 303, 422)
+    if response.status_code == 422:
+        assert rows(Profile) == before
+    else:  # only the user who had none can get one, with the names the account has
+        assert len(rows(Profile)) == len(before) + 1
+        assert Profile.objects.get(user=bare).first_name == "Борис"
+    assert_valid_names()
+
+
+@shared_fixtures
+@given(data=st.data())
+def test_sign_up(client, shopper, data):
+    cache.clear()  # allauth limits sign-ups per address
+    client.logout()  # a logged-in user is sent away from the sign-up form
+    # A valid sign-up with a fresh name and address, of which a few fields (maybe none) get a
+    # hostile value or are left out; password2 repeats password1 unless it is one of them.
+    fresh = data.draw(st.integers(min_value=0, max_value=10**6))
+    body = {"username": f"anna{fresh}", "email": f"anna{fresh}@example.com", "password1": PASSWORD}
+    hostile = {
+        "username": field("Anna_B.", "x" * 150, "x" * 151, "shopper", "SHOPPER", "an na", "аня"),
+        "email": field("SHOPPER@example.com", "not-an-email", "a@b", "x" * 250 + "@x.ru"),
+        "password1": PASSWORDS,
+        "password2": PASSWORDS,
+    }
+    for name in data.draw(st.sets(st.sampled_from(sorted(hostile)))):
+        body[name] = data.draw(st.one_of(st.none(), hostile[name]))
+    body.setdefault("password2", body["password1"])
+    body = {name: value for name, value in body.items() if value is not None}
+    before = rows(User)
+    response = client.post("/users/user/register/", body)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # allauth's code for a form with errors
+        assert rows(User) == before
+        assert logged_in_user_id(client) is None
+        return
+    assert len(rows(User)) == len(before) + 1
+    user = User.objects.latest("pk")
+    user.full_clean()  # username, email and the rest within the model's rules
+    assert body["password1"] == body["password2"]
+    assert user.check_password(body["password1"])
+    assert user.email.lower() != "shopper@example.com"
+    assert user.username.lower() != "shopper"
+    assert Profile.objects.filter(user=user).exists()
+    assert hasattr(user, "cart")
+    assert logged_in_user_id(client) == str(user.pk)
+
+
+@shared_fixtures
+@given(
+    body=form(
+        optional={
+            "login": often(
+                "shopper",
+                field("SHOPPER", "shopper@example.com", "Shopper@Example.com", "x" * 151),
+            ),
+            "password": often(PASSWORD, PASSWORDS),
+            "remember": field("on", "", "true", "0"),
+        }
+    )
+)
+def test_login(client, shopper, body):
+    cache.clear()  # allauth refuses a login name after 5 failures
+    client.logout()
+    before = rows(User)
+    response = client.post("/users/user/login/", body)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert body["password"] == PASSWORD
+        assert logged_in_user_id(client) == str(shopper.pk)
+        assert len(rows(User)) == len(before)
+    else:
+        assert logged_in_user_id(client) is None
+        assert rows(User) == before
+    shopper.refresh_from_db()
+    assert shopper.check_password(PASSWORD)
+    assert_valid_history()
+
+
+fresh_names = (f"leaving{number}" for number in count())
+
+
+@shared_fixtures
+@given(body=form(optional={"password": often(PASSWORD, PASSWORDS)}), htmx=st.booleans())
+def test_account_delete(client, make_user, body, htmx):
+    """A fresh account each example, so that a deletion that succeeded leaves the next one its
+    own account to try. Only the exact password deletes it."""
+    cache.clear()  # allauth allows 10 password checks a minute
+    user = make_user(next(fresh_names))
+    client.force_login(user)
+    url = f"/users/user/delete/{user.pk}/"
+    if htmx:
+        response = client.delete(url, urlencode(body), FORM, headers=HTMX)
+    else:
+        response = client.post(url, {**body, "_method": "DELETE"})
+    deleted = not User.objects.filter(pk=user.pk).exists()
+    assert deleted == (body.get("password") == PASSWORD)
+    if deleted:
+        assert response.status_code == (200 if htmx else 303)
+        assert logged_in_user_id(client) is None
+    else:
+        assert response.status_code == 422
+        assert Profile.objects.filter(user=user).exists()
+        assert logged_in_user_id(client) == str(user.pk)
+
+
+@shared_fixtures
+@given(
+    query=form(
+        optional={
+            "q": field("", "shopper", "Анна", "SHOPPER@", "x" * 150, "x" * 151, "%", "_"),
+            "page": field(1, 0, -1, 2, 99999, "last", "1e3"),
+        }
+    ),
+    htmx=st.booleans(),
+)
+def test_profile_search(staff_client, shopper, query, htmx):
+    response = staff_client.get("/users/profile/", query, headers=HTMX if htmx else {})
+    assert response.status_code in (200, 422)

@@ -1,8 +1,9 @@
 """Fuzzed forms of the accounts side (issue 7): the profile form (PUT, and staff creating a profile
-for any `user`), allauth's sign-up and login, the account deletion's password and the staff's
-profile search get arbitrary text, bounds, bad ids, NUL bytes and odd Unicode. No answer is a 500
-(the test client would raise it), and nothing invalid is saved: no name over 150 characters, no
-user from a refused sign-up, no account deleted without its password.
+for any `user`), allauth's sign-up and login, the account deletion's password, the staff's
+profile search, and allauth's other account forms (password change and reset, email addresses,
+reauthentication) get arbitrary text, bounds, bad ids, NUL bytes and odd Unicode. No answer is a
+500 (the test client would raise it), and nothing invalid is saved: no name over 150 characters,
+no user from a refused sign-up, no account deleted or password changed without the password.
 
 As in tests/market/test_fuzz_forms.py, the fixtures are made once per test and shared by its
 examples, each judged against the state it finds. What one example leaves behind that would
@@ -14,8 +15,11 @@ from itertools import count
 from urllib.parse import urlencode
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import cache
+from django.core.validators import validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -147,6 +151,8 @@ def test_sign_up(client, shopper, data):
     assert len(rows(User)) == len(before) + 1
     user = User.objects.latest("pk")
     user.full_clean()  # username, email and the rest within the model's rules
+    assert user.email == body["email"].strip().lower()  # what was typed, not cut to fit
+    assert user.username == body["username"].strip()
     assert body["password1"] == body["password2"]
     assert user.check_password(body["password1"])
     assert user.email.lower() != "shopper@example.com"
@@ -227,3 +233,101 @@ def test_account_delete(client, make_user, body, htmx):
 def test_profile_search(staff_client, shopper, query, htmx):
     response = staff_client.get("/users/profile/", query, headers=HTMX if htmx else {})
     assert response.status_code in (200, 422)
+
+
+NEW_PASSWORD = "another-horse-battery-staple"
+
+
+@shared_fixtures
+@given(data=st.data())
+def test_password_change(client, shopper, data):
+    """Only the right old password and two equal, acceptable new ones change it."""
+    cache.clear()
+    shopper.set_password(PASSWORD)  # as an earlier example may have changed it
+    shopper.save()
+    client.force_login(shopper)
+    password1 = data.draw(often(NEW_PASSWORD, PASSWORDS))
+    body = data.draw(
+        form(
+            optional={
+                "oldpassword": often(PASSWORD, PASSWORDS),
+                "password1": st.just(password1),
+                "password2": often(password1, PASSWORDS),
+            }
+        )
+    )
+    response = client.post("/users/user/password/change/", body)
+    assert response.status_code in (200, 302)
+    shopper.refresh_from_db()
+    if response.status_code == 302:
+        assert body["oldpassword"] == PASSWORD
+        assert body["password1"] == body["password2"]
+        assert shopper.check_password(body["password1"])
+        assert logged_in_user_id(client) == str(shopper.pk)  # this session stays logged in
+    else:
+        assert shopper.check_password(PASSWORD)
+
+
+@shared_fixtures
+@given(
+    body=form(optional={"email": often("shopper@example.com", field("SHOPPER@example.com", "a@b"))})
+)
+def test_password_reset(client, shopper, body):
+    """At most one mail, to the address that was typed; the password stays until the link in
+    it is used."""
+    cache.clear()
+    mail.outbox.clear()
+    response = client.post("/users/user/password/reset/", body)
+    assert response.status_code in (200, 302)
+    assert len(mail.outbox) <= 1
+    for message in mail.outbox:
+        assert [address.lower() for address in message.to] == [body["email"].strip().lower()]
+    shopper.refresh_from_db()
+    assert shopper.check_password(PASSWORD)
+
+
+@shared_fixtures
+@given(
+    body=form(
+        optional={
+            "email": often(
+                "shopper@example.com",
+                field("anna@example.com", "SHOPPER@example.com", "a@b", "x" * 250 + "@x.ru"),
+            ),
+            "action": st.sampled_from(
+                ["action_add", "action_send", "action_remove", "action_primary"]
+            ),
+        }
+    )
+)
+def test_email_addresses(shopper_client, shopper, body):
+    """Adding, re-sending, removing and making primary: the addresses stay valid, at most one
+    of them primary, and the account's own email is that one (or none: allauth lets the last
+    address go, since the username still logs in). Examples build on the addresses earlier ones
+    left; when none is left, the next starts again as a sign-up leaves an account."""
+    if not EmailAddress.objects.filter(user=shopper).exists():
+        shopper.email = "shopper@example.com"
+        shopper.save()
+        EmailAddress.objects.create(user=shopper, email=shopper.email, primary=True, verified=True)
+    cache.clear()  # allauth limits changes of addresses per user
+    action = body.pop("action", None)
+    if action:
+        body[action] = ""
+    response = shopper_client.post("/users/user/email/", body)
+    assert response.status_code in (200, 302)
+    addresses = list(EmailAddress.objects.filter(user=shopper))
+    for address in addresses:
+        validate_email(address.email)
+        assert len(address.email) <= 254
+    primary = [address.email for address in addresses if address.primary]
+    assert len(primary) <= 1
+    shopper.refresh_from_db()
+    assert shopper.email == (primary[0] if primary else "")
+
+
+@shared_fixtures
+@given(body=form(optional={"password": often(PASSWORD, PASSWORDS)}))
+def test_reauthenticate(shopper_client, shopper, body):
+    cache.clear()
+    response = shopper_client.post("/users/user/reauthenticate/", body)
+    assert response.status_code == (302 if body.get("password") == PASSWORD else 200)

@@ -176,6 +176,10 @@ LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/users/forms.py)
+    "signup": "apps.users.forms.SignupForm",
+    "add_email": "apps.users.forms.AddEmailForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = (
     "optional"  # sign-up logs in at once; the address can be confirmed later
 )

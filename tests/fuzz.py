@@ -74,3 +74,9 @@ def field(*edges):
 def form(required=None, optional=None):
     """A form body: `required` fields are always sent (any value), `optional` ones may not be."""
     return st.fixed_dictionaries(required or {}, optional=optional or {})
+
+
+def often(value, strategy):
+    """`value` half the time, else a draw from `strategy`. A form whose fields are each often
+    valid is now and then valid as a whole, so that the success path is fuzzed too."""
+    return st.booleans().flatmap(lambda valid: st.just(value) if valid else strategy)

@@ -1,6 +1,9 @@
+from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile
@@ -69,3 +72,31 @@ class AccountDeleteForm(forms.Form):
         if not self.account.check_password(password):
             raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
         return password
+
+
+EMAIL_MAX_LENGTH = EmailAddress._meta.get_field("email").max_length  # 254, as User.email
+
+
+def limit_email_length(field):
+    """allauth's email fields take an address of any length, as allauth does its username field
+    (BaseSignupForm) but for the address. Without it, sign-up cut a longer address to fit the
+    column, saving a different one, and adding one on the email page failed on PostgreSQL."""
+    field.max_length = EMAIL_MAX_LENGTH
+    field.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+    field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    """allauth's sign-up (settings.ACCOUNT_FORMS), refusing an address too long to store."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_email_length(self.fields["email"])
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    """allauth's "add an address" (settings.ACCOUNT_FORMS), refusing one too long to store."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_email_length(self.fields["email"])

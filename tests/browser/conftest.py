@@ -45,14 +45,19 @@ def missing_browser():
     return None
 
 
+def refuse_to_run(reason):
+    """Skip the journeys, saying why; in CI fail them instead, since CI must run them."""
+    if in_ci():
+        pytest.fail(f"{reason} CI must run the browser tests, not skip them.")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the whole run; each test gets a fresh context of its own."""
     reason = missing_browser()
     if reason:
-        if in_ci():
-            pytest.fail(f"{reason} CI must run the browser tests, not skip them.")
-        pytest.skip(reason)
+        refuse_to_run(reason)
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=TIMEOUT_MS)

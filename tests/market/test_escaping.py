@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import pytest
 
 from apps.market.models import CartItem
+from tests.escaping import escape_like_django
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +37,6 @@ def assert_shown_as_text(response, *texts):
         assert raw not in html, f"{raw!r} reached {response.request['PATH_INFO']} as markup"
     for text in texts:
         assert escape_like_django(text) in html, f"{text!r} missing"
-
-
-def escape_like_django(text):
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&#x27;")
-    )
 
 
 def test_catalogue_pages_and_fragments(client, staff, hostile, htmx):

@@ -4,6 +4,7 @@ sign-up, login by username or email with its rate limit, logout that needs a POS
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 
@@ -167,3 +168,43 @@ class TestSignup:
         assert "is-invalid" in response.text
         assert "A user with that username already exists." in response.text
         assert not get_user_model().objects.filter(email="newbie@example.com").exists()
+
+
+class TestEmailLength:
+    """An address longer than the 254 characters its column holds is refused at the field.
+    allauth's forms set no limit: sign-up cut such an address short and saved a different one
+    (…@x.ru became …@x.r), and adding one on the email page failed on PostgreSQL (a 500)."""
+
+    LONG = "x" * 250 + "@x.ru"  # 255 characters, valid in every other way
+    LONGEST = "x" * 249 + "@x.ru"
+
+    def sign_up(self, client, email):
+        data = {**TestSignup.DATA, "email": email}
+        return client.post(REGISTER, data, headers=EN)
+
+    def test_sign_up_refuses_it(self, client):
+        response = self.sign_up(client, self.LONG)
+        assert response.status_code == 200
+        assert "Ensure this value has at most 254 characters (it has 255)." in response.text
+        assert not get_user_model().objects.filter(username="newbie").exists()
+
+    def test_sign_up_takes_the_longest_whole(self, client):
+        assert self.sign_up(client, self.LONGEST).status_code == 302
+        assert get_user_model().objects.get(username="newbie").email == self.LONGEST
+
+    def test_the_email_page_refuses_it(self, shopper_client, shopper):
+        response = shopper_client.post(
+            "/users/user/email/", {"email": self.LONG, "action_add": ""}, headers=EN
+        )
+        assert response.status_code == 200
+        assert "Ensure this value has at most 254 characters (it has 255)." in response.text
+        assert not EmailAddress.objects.filter(email__startswith="xxx").exists()
+
+    def test_the_email_page_takes_the_longest(self, shopper_client, shopper):
+        shopper_client.post("/users/user/email/", {"email": self.LONGEST, "action_add": ""})
+        assert EmailAddress.objects.filter(user=shopper, email=self.LONGEST).exists()
+
+    def test_the_fields_say_so_to_the_browser(self, shopper_client):
+        assert 'maxlength="254"' in shopper_client.get("/users/user/email/").text
+        shopper_client.logout()
+        assert 'maxlength="254"' in shopper_client.get(REGISTER).text

@@ -6,7 +6,14 @@ characters. `form(required=..., optional=...)` is a form body in which optional 
 missing altogether.
 """
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+
+# The fuzz tests share the test's database and client between examples (each example cleans up
+# what it needs), and how fast examples are made depends on the machine, not on the shop.
+shared_fixtures = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 # Any character but lone surrogates: those can't be encoded in UTF-8, so no client sends them.
 ANY_CHARACTER = st.characters(exclude_categories=("Cs",))

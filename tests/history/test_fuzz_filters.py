@@ -7,17 +7,16 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.history.models import HistoryUserApp
-from tests.fuzz import field, form
+from tests.fuzz import field, form, shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 Status = HistoryUserApp.Status
-shared_fixtures = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 DATES = field(
     "2026-03-01",

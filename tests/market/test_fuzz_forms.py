@@ -12,18 +12,17 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.market.models import CartItem, Category, Product
 from tests.factories import make_category, make_product
-from tests.fuzz import IDS, field, form
+from tests.fuzz import IDS, field, form, shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
 MAX_PRICE = Decimal("99999999.99")
-shared_fixtures = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture

@@ -7,15 +7,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hypothesis_settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz import field, form
+from tests.fuzz import field, form, shared_fixtures
 
 pytestmark = pytest.mark.django_db
-
-shared_fixtures = hypothesis_settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @shared_fixtures

@@ -20,19 +20,18 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 from django.core.validators import validate_email
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.history.models import HistoryUserApp
 from apps.users.models import Profile
 from tests.factories import PASSWORD
-from tests.fuzz import IDS, field, form, often
+from tests.fuzz import IDS, field, form, often, shared_fixtures
 
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
 HTMX = {"HX-Request": "true"}
-shared_fixtures = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 User = get_user_model()
 
 NAME = field("", " ", "Анна", " Анна ", "x" * 150, "x" * 151, "я" * 150, "я" * 151)

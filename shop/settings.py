@@ -155,16 +155,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Pages, the category tree and logged-in users are cached only in a cache every process shares:
-# a change must reach all gunicorn workers and app servers on the next request
-# (apps/market/cache.py, apps/users/backends.py). 0 turns that caching off.
+# Pages and the category tree are cached only in a cache every process shares: a change must
+# reach all gunicorn workers and app servers on the next request (apps/market/cache.py). 0 turns
+# that caching off.
 SHARED_CACHE_SECONDS = 600 if REDIS_URL else 0
 
 # --- Accounts -----------------------------------------------------------------------------------
 
-# django-allauth's backend (login by username or email), reading the user of each logged-in
-# request from the shared cache when there is one.
-AUTHENTICATION_BACKENDS = ["apps.users.backends.CachedUserBackend"]
+# django-allauth's backend (login by username or email). The user behind a logged-in request is
+# read from the database every time (one query by primary key), never from a cache: a change to
+# the user (rights taken away, an account deactivated or deleted, with or without a signal) must
+# hold from the very next request on every app server.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -4,7 +4,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .backends import forget_user
 from .signals import profile_updated
 
 NAME_FIELDS = ("first_name", "last_name")
@@ -67,7 +66,6 @@ class Profile(models.Model):
         get_user_model().objects.filter(pk=self.user_id).update(
             first_name=self.first_name, last_name=self.last_name
         )
-        forget_user(self.user_id)  # update() sends no post_save to do it
         self._remember_names()
         if changed:
             profile_updated.send(sender=Profile, profile=self, changed=changed)

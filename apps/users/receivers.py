@@ -1,8 +1,7 @@
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .backends import forget_user
 from .models import Profile
 
 NAME_FIELDS = {"first_name", "last_name"}
@@ -26,10 +25,3 @@ def sync_profile(sender, instance, created, raw, update_fields, **kwargs):
         Profile.objects.filter(user=instance).update(
             first_name=instance.first_name, last_name=instance.last_name
         )
-
-
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="users_forget_saved_user")
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="users_forget_deleted_user")
-def forget_changed_user(sender, instance, **kwargs):
-    """The cached copy of a saved or deleted user (backends.CachedUserBackend) is out of date."""
-    forget_user(instance.pk)

@@ -1,5 +1,5 @@
-"""The shared cache (apps/market/cache.py, apps/users/backends.py): pages served from it look
-right to each visitor, and any change shows on the very next request."""
+"""The shared cache (apps/market/cache.py): pages served from it look right to each visitor, and
+any change shows on the very next request."""
 
 import re
 from urllib.parse import urlencode
@@ -149,7 +149,7 @@ class TestCartPage:
     ):
         url = f"/market/cart/{shopper.cart.pk}/"
         shopper_client.get(url)
-        with django_assert_num_queries(1):  # the session (stored in the database in tests)
+        with django_assert_num_queries(2):  # the session (in the database in tests), the user
             shopper_client.get(url)
         body = urlencode({"product": kettle.pk, "quantity": 3, "mode": "add"})
         shopper_client.put(url, body, FORM)
@@ -188,13 +188,13 @@ class TestTreeAndUsers:
         Product.objects.get(pk=kettle.pk).delete()
         assert Category.objects.tree().get(kettle.category_id).total_products == 0
 
-    def test_the_logged_in_user_comes_from_the_cache(
+    def test_the_logged_in_user_is_read_afresh_for_every_request(
         self, client, shopper, django_assert_num_queries
     ):
         client.force_login(shopper)
         client.get("/market/category/")
-        # The session (in the database in tests) and the cart badge: no user, no tree.
-        with django_assert_num_queries(2):
+        # The session (in the database in tests), the user and the cart badge; no tree.
+        with django_assert_num_queries(3):
             client.get("/market/category/")
 
     def test_a_deactivated_user_is_logged_out_at_once(self, client, shopper):

@@ -1,8 +1,8 @@
 """Scale-out (issue 8): two app servers on one PostgreSQL and one Redis act as one shop.
 
 Two gunicorn instances on two ports share a database of their own and a Redis database: a login
-on one is valid on the other, cart additions sent to both at once lose nothing, and a staff edit
-made on one shows on the other at once (its cached pages included).
+on one is valid on the other, cart additions sent to both at once lose nothing, a staff edit
+made on one shows on the other at once (its cached pages included), and so do rights taken away.
 """
 
 import http.cookiejar
@@ -41,6 +41,7 @@ cache.clear()
 users = get_user_model().objects
 shopper = users.create_user("buyer", "buyer@example.com", "{password}")
 users.create_user("manager", "manager@example.com", "{password}", is_staff=True)
+users.create_user("revoked", "revoked@example.com", "{password}", is_staff=True)
 product = Product.objects.create(
     name="Чайник", price=1990, stock=100, category=Category.objects.create(name="Кухня")
 )
@@ -202,3 +203,18 @@ def test_a_staff_edit_on_one_server_shows_on_the_other_at_once(servers):
     assert status == 200
     assert "Самовар" in page
     assert "Самовар" in visitor.request(f"{second}/market/products/")[2]
+
+
+def test_rights_taken_away_end_at_once_on_both_servers(servers):
+    """A staff account demoted with a plain UPDATE (no signal, no admin) loses its staff pages
+    on the very next request, on either server, although each had just served it one."""
+    (first, second), _ids = servers
+    staff = Browser()
+    staff.log_in(first, "revoked")
+    for server in (first, second):
+        assert staff.request(f"{server}/history/")[0] == 200
+    database = urlsplit(os.environ["DATABASE_URL"])._replace(path="/shop_scale_out").geturl()
+    with psycopg.connect(database, autocommit=True) as db:
+        db.execute("UPDATE auth_user SET is_staff = false WHERE username = 'revoked'")
+    for server in (first, second):
+        assert staff.request(f"{server}/history/")[0] == 403

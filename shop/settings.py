@@ -1,8 +1,9 @@
 """Settings of the shop: one module for every environment, configured by environment variables.
 
 The variables (SPEC §1, README): DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG,
-DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_TIME_ZONE, and the EMAIL_* group. The defaults are safe
-for production (debug off, HTTPS on); `make run` turns debug on for development.
+DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TIME_ZONE, and the EMAIL_* group.
+The defaults are safe for production (debug off, HTTPS on); `make run` turns debug on for
+development.
 """
 
 import os
@@ -201,6 +202,18 @@ if HTTPS:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# The shop's own address, for links that leave the request (emails: password reset, orders).
+# Never built from the request's Host header, which the client chooses. By default the first of
+# DJANGO_ALLOWED_HOSTS (the development server's address with debug on).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    first_host = next((h for h in ALLOWED_HOSTS if h != "*" and not h.startswith(".")), "")
+    SITE_URL = (
+        "http://127.0.0.1:8000"
+        if DEBUG or not first_host
+        else f"{'https' if HTTPS else 'http'}://{first_host}"
+    )
 
 # --- Language and time --------------------------------------------------------------------------
 

@@ -26,6 +26,10 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # No collected static files: WhiteNoise would walk a staticfiles/ folder left by an earlier
+    # collectstatic (the scale-out test makes one) for every test client, tripling the suite's
+    # time. The files are served from their apps' folders instead, as with debug on.
+    settings.STATIC_ROOT = None
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "shop.sqlite3":
         # A test database in a file, as the shop runs (WAL, writers queue for the lock), rather

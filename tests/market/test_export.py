@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.market.models import Category, Product
 from apps.market.views import export
+from shop import csv_export
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_the_export_streams_in_constant_memory(staff_client, monkeypatch):
     """Five times the rows take no more memory: rows are read from the database and written to
     the client in batches, never held all at once. (Small batches keep the test quick.)"""
     monkeypatch.setattr(export, "ROWS_PER_FETCH", 100)
-    monkeypatch.setattr(export, "ROWS_PER_CHUNK", 50)
+    monkeypatch.setattr(csv_export, "ROWS_PER_CHUNK", 50)
     small_peak, small_chunks = export_peak_memory(staff_client, 400)
     large_peak, large_chunks = export_peak_memory(staff_client, 2000)
     assert (small_chunks, large_chunks) == (9, 41)

@@ -1,6 +1,7 @@
 """Scale-out (issue 8): two app servers on one PostgreSQL and one Redis act as one shop.
 
-Two gunicorn instances on two ports share a database of their own and a Redis database: a login
+Two gunicorn instances on two ports share a database of their own and a Redis server the test
+starts (so that parallel runs never meet, and the shared servers are left alone): a login
 on one is valid on the other, cart additions sent to both at once lose nothing, a staff edit
 made on one shows on the other at once (its cached pages included), and so do rights taken away.
 """
@@ -10,6 +11,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -26,7 +28,6 @@ import pytest
 from tests.databases import postgresql_only
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/2"
 PASSWORD = "scale-out-password-1"
 
 pytestmark = [pytest.mark.processes, postgresql_only("two servers on one PostgreSQL and Redis")]
@@ -89,18 +90,47 @@ class Browser:
         return self.request(url, data, method="PUT", headers=headers)
 
 
+def wait_until_listening(port, process):
+    for _ in range(300):
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
 @pytest.fixture(scope="module")
-def servers():
-    """Two gunicorn instances sharing one new PostgreSQL database and one Redis database."""
-    database = urlsplit(os.environ["DATABASE_URL"])._replace(path="/shop_scale_out").geturl()
+def redis_url(tmp_path_factory):
+    """A Redis server of the test's own, on a free port, keeping nothing on disk."""
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    command = [shutil.which("redis-server") or "redis-server", "--port", str(port)]
+    command += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        wait_until_listening(port, server)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def servers(redis_url):
+    """Two gunicorn instances sharing one new PostgreSQL database and one Redis server."""
+    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/") + "_scale_out"
+    database = urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
     admin = urlsplit(database)._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as db:
-        db.execute('DROP DATABASE IF EXISTS "shop_scale_out" WITH (FORCE)')
-        db.execute('CREATE DATABASE "shop_scale_out"')
+        db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        db.execute(f'CREATE DATABASE "{name}"')
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DATABASE_URL": database,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
@@ -142,24 +172,19 @@ def servers():
     ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for url in urls:
-            for _ in range(100):
-                try:
-                    if urllib.request.urlopen(f"{url}/healthz", timeout=1).status == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
-        yield urls, ids
+        for port, process in zip(ports, processes, strict=True):
+            wait_until_listening(port, process)
+        yield urls, ids, database
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
         with psycopg.connect(admin, autocommit=True) as db:
-            db.execute('DROP DATABASE IF EXISTS "shop_scale_out" WITH (FORCE)')
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_login_on_one_server_is_valid_on_the_other(servers):
-    (first, second), ids = servers
+    (first, second), ids, _database = servers
     browser = Browser()
     browser.log_in(first, "buyer")
     status, url, page = browser.request(f"{second}/market/cart/{ids['cart']}/")
@@ -168,7 +193,7 @@ def test_a_login_on_one_server_is_valid_on_the_other(servers):
 
 
 def test_adds_sent_to_both_servers_at_once_lose_nothing(servers):
-    (first, second), ids = servers
+    (first, second), ids, _database = servers
     browser = Browser()
     browser.log_in(second, "buyer")
     barrier = threading.Barrier(20)
@@ -190,7 +215,7 @@ def test_adds_sent_to_both_servers_at_once_lose_nothing(servers):
 
 
 def test_a_staff_edit_on_one_server_shows_on_the_other_at_once(servers):
-    (first, second), ids = servers
+    (first, second), ids, _database = servers
     product_url = f"/market/products/{ids['product']}/"
     visitor = Browser()
     assert "Чайник" in visitor.request(second + product_url)[2]  # now cached
@@ -208,12 +233,11 @@ def test_a_staff_edit_on_one_server_shows_on_the_other_at_once(servers):
 def test_rights_taken_away_end_at_once_on_both_servers(servers):
     """A staff account demoted with a plain UPDATE (no signal, no admin) loses its staff pages
     on the very next request, on either server, although each had just served it one."""
-    (first, second), _ids = servers
+    (first, second), _ids, database = servers
     staff = Browser()
     staff.log_in(first, "revoked")
     for server in (first, second):
         assert staff.request(f"{server}/history/")[0] == 200
-    database = urlsplit(os.environ["DATABASE_URL"])._replace(path="/shop_scale_out").geturl()
     with psycopg.connect(database, autocommit=True) as db:
         db.execute("UPDATE auth_user SET is_staff = false WHERE username = 'revoked'")
     for server in (first, second):

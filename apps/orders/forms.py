@@ -33,6 +33,15 @@ class OrderForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2}),
             "comment": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {
+            "name": _("Your name"),
+            "email": _("Email"),
+            "phone": _("Phone"),
+            "delivery": _("Delivery"),
+            "address": _("Address"),
+            "comment": _("Comment"),
+            "payment": _("Payment"),
+        }
         help_texts = {
             "phone": _("With the country code, e.g. +7 912 345-67-89."),
             "address": _("Needed for courier delivery: street, house, flat, city."),
@@ -71,11 +80,9 @@ class OrderForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("delivery") == Order.Delivery.COURIER:
-            if not data.get("address", "").strip():
-                self.add_error("address", _("Enter the address the courier should bring it to."))
-        elif "address" in data:
-            data["address"] = ""  # pickup: an address typed before switching is not kept
+        # Pickup ignores the address (Order.objects.place drops it); a courier needs one.
+        if data.get("delivery") == Order.Delivery.COURIER and not data.get("address", "").strip():
+            self.add_error("address", _("Enter the address the courier should bring it to."))
         return data
 
     def save(self, commit=True):

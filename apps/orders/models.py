@@ -123,6 +123,8 @@ class OrderManager(models.Manager.from_queryset(OrderQuerySet)):
         order back, placing nothing. Raises a PlacementRefused (EmptyCart, NotEnoughStock,
         CartChanged) and changes nothing when the cart can't be ordered as it is.
         """
+        if details.get("delivery") == Order.Delivery.PICKUP:
+            details["address"] = ""  # picked up at the shop: an address typed first is not kept
         try:
             with transaction.atomic():
                 # The cart first: two checkouts of one cart (a double click) queue here, and the

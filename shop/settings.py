@@ -256,9 +256,11 @@ EMAIL_TIMEOUT = 10
 # With a broker (redis://... or amqp://...), tasks go to a Celery worker process
 # (`celery -A shop worker`); without one, each runs in a background thread of the app's own
 # process once the transaction commits (shop/tasks.py). Either way a failure is retried
-# with exponential backoff: TASKS_RETRY_DELAY seconds, doubling, TASKS_MAX_RETRIES times.
+# with exponential backoff: TASKS_RETRY_DELAY seconds, doubling up to TASKS_RETRY_MAX_DELAY,
+# TASKS_MAX_RETRIES times.
 TASKS_BROKER_URL = os.environ.get("TASKS_BROKER_URL", "")
 TASKS_RETRY_DELAY = 10
+TASKS_RETRY_MAX_DELAY = 3600
 TASKS_MAX_RETRIES = 8  # 10 s, 20 s, ... about 40 minutes in all
 CELERY_BROKER_URL = TASKS_BROKER_URL or "memory://"  # memory://: never used (see shop/tasks.py)
 CELERY_TASK_IGNORE_RESULT = True  # nothing waits for a result; no result backend needed

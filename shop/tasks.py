@@ -49,8 +49,9 @@ def dispatch(task, args):
 
 
 def retry_delay(attempt):
-    """Seconds to wait before retry number `attempt` (1, 2, ...): doubling each time."""
-    return settings.TASKS_RETRY_DELAY * 2 ** (attempt - 1)
+    """Seconds to wait before retry number `attempt` (1, 2, ...): doubling each time, up to
+    TASKS_RETRY_MAX_DELAY."""
+    return min(settings.TASKS_RETRY_DELAY * 2 ** (attempt - 1), settings.TASKS_RETRY_MAX_DELAY)
 
 
 class InProcessRunner:
@@ -67,6 +68,7 @@ class InProcessRunner:
     def __init__(self):
         self.pid = None
         self.unfinished = 0
+        self.failures = 0  # attempts that failed, for the logs' readers and the tests
         self.idle = threading.Condition()
 
     def submit(self, task, args):
@@ -88,6 +90,9 @@ class InProcessRunner:
             try:
                 task.run(*args)
             except Exception:
+                with self.idle:
+                    self.failures += 1
+                    self.idle.notify_all()
                 if attempt < settings.TASKS_MAX_RETRIES:
                     delay = retry_delay(attempt + 1)
                     logger.warning(

@@ -11,7 +11,7 @@ from .models import Order
 @app.task(
     autoretry_for=(Exception,),
     retry_backoff=settings.TASKS_RETRY_DELAY,
-    retry_backoff_max=3600,
+    retry_backoff_max=settings.TASKS_RETRY_MAX_DELAY,
     max_retries=settings.TASKS_MAX_RETRIES,
 )
 def send_order_email(order_id, event, status):

@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -168,7 +169,10 @@ class OrderFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Any status")), *Order.Status.choices],
+        choices=[
+            ("", _("Any status")),
+            *((v, capfirst(label)) for v, label in Order.Status.choices),
+        ],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     user = forms.CharField(

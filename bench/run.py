@@ -5,9 +5,10 @@ as a ratio to the bare view measured in the same round), times the CSV export of
 catalogue, and writes both to bench/results/ as JSON and markdown. BENCH.md explains the figures.
 
 Environment: BENCH_PRODUCTS (10000), BENCH_ROUNDS (3), BENCH_DURATION (5s per target and round),
-BENCH_CONNECTIONS (16), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/shop_bench; the
-database is dropped and created anew), REDIS_URL (the cache; the Makefile points it at the local
-Redis, database 1, which the run clears).
+BENCH_CONNECTIONS (16), BENCH_PORT (8765), BENCH_DATABASE_URL
+(postgres://postgres@127.0.0.1:5432/shop_bench; the database is dropped and created anew),
+REDIS_URL (the cache; the Makefile points it at the local Redis, database 1, which the run
+clears).
 """
 
 import json
@@ -32,7 +33,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))  # another port when 8765 is taken
 BASE = f"http://127.0.0.1:{PORT}"
 TARGETS_PAGE_RATIO = {  # the floors of issue 8, as ratios to the bare view
     "product list": 0.30,

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.history.models import HistoryUserApp
 from apps.market.models import Product
-from apps.orders.models import Order
+from apps.orders.models import Order, StatusRefused
 from tests.orders.factories import place_order
 
 pytestmark = pytest.mark.django_db
@@ -326,3 +326,39 @@ def test_the_csv_takes_the_list_filters(staff_client, staff, shopper, shelf):
     rows = text.decode("utf-8-sig").splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == [str(second.pk)]
     assert staff_client.get("/orders/export", {"date_from": "nope"}).status_code == 422
+
+
+def test_the_order_page_status_form_with_htmx(staff_client, order, htmx):
+    refused = put(staff_client, order, htmx, status="delivered", paid="0")
+    assert refused.status_code == 422
+    assert refused.text.lstrip().startswith('<section id="order-status"')
+    saved = put(staff_client, order, htmx, status="confirmed", paid="1")
+    assert saved.status_code == 200
+    assert saved["HX-Redirect"] == f"/orders/{order.pk}/"
+
+
+def test_cancel_with_htmx_leaves_for_the_order_page(shopper_client, order, htmx):
+    response = shopper_client.post(f"/orders/{order.pk}/cancel", headers=htmx)
+    assert response["HX-Redirect"] == f"/orders/{order.pk}/"
+
+
+def test_a_cancel_racing_a_confirmation_is_judged_on_the_order_as_it_is(
+    shopper, staff, order, shelf
+):
+    """The shopper's page still says "new" when staff confirm it: the cancel that follows is
+    judged under the order's lock against "confirmed", and refused."""
+    stale = Order.objects.get(pk=order.pk)
+    order.move_to("confirmed", by=staff)
+    with pytest.raises(StatusRefused):
+        stale.cancel(by=shopper)
+    order.refresh_from_db()
+    assert order.status == "confirmed"
+    assert stock(shelf["kettle"]) == 3
+
+
+def test_two_cancels_return_the_stock_once(staff, order, shelf):
+    first, second = Order.objects.get(pk=order.pk), Order.objects.get(pk=order.pk)
+    first.cancel(by=staff)
+    with pytest.raises(StatusRefused):
+        second.cancel(by=staff)
+    assert stock(shelf["kettle"]) == 5

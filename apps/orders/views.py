@@ -1,12 +1,14 @@
 """Orders (SPEC §8): the checkout, a shopper's orders, and the staff's order workflow."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
-from django_htmx.http import HttpResponseLocation
 
 from apps.market.models import Cart
 from shop.csv_export import csv_download, text_cell, utc
@@ -250,12 +252,26 @@ def order_update(request, pk):
         },
     )
     if from_row:
-        return HttpResponseLocation(
-            order.get_absolute_url(), target=f"#{row_id(order)}", swap="outerHTML"
-        )
+        return refresh_row(order)
     if request.htmx:
         return leave_page(request, order)
     return HttpResponseSeeOther(safe_next_url(request, order))
+
+
+def refresh_row(order):
+    """For htmx: fetch the order's row again in place of the old one (HX-Location with the row as
+    target; the order's URL, asked with that target, answers with the row), leaving the
+    address bar on the list (htmx would push the row's URL otherwise)."""
+    response = HttpResponse()
+    response["HX-Location"] = json.dumps(
+        {
+            "path": order.get_absolute_url(),
+            "target": f"#{row_id(order)}",
+            "swap": "outerHTML",
+            "push": "false",
+        }
+    )
+    return response
 
 
 @login_required

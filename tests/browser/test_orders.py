@@ -63,6 +63,7 @@ def test_checkout_and_the_staff_workflow_with_htmx(new_page, shopper, staff, ket
     with same_document(desk):
         row(desk, order).get_by_role("button", name="Confirm").click()
         expect(row(desk, order)).to_contain_text("Confirmed")
+        expect(desk).to_have_url(re.compile(r"/orders/$"))
         row(desk, order).get_by_role("button", name="Ship").click()
         expect(row(desk, order)).to_contain_text("Shipped")
         expect(row(desk, order).get_by_role("button", name="Mark delivered")).to_be_visible()

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from apps.market.models import CartItem, Product
 from apps.orders.models import Order, issue_token
@@ -240,3 +242,10 @@ def test_staff_check_out_their_own_cart(staff_client, staff, shelf):
     response = staff_client.post("/orders/", checkout_form(staff_client))
     assert response.status_code == 303
     assert Order.objects.get().user == staff
+
+
+def test_the_database_itself_refuses_negative_stock(shelf):
+    """The CHECK constraint behind the locks: no code path can oversell, on either database."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Product.objects.filter(pk=shelf["kettle"].pk).update(stock=F("stock") - 6)
+    assert stock(shelf["kettle"]) == 5

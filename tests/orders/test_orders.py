@@ -191,6 +191,7 @@ def test_the_list_row_swaps_in_place(staff_client, order, htmx):
     location = response.headers["HX-Location"]
     assert f'"path": "/orders/{order.pk}/"' in location
     assert f'"target": "#order-{order.pk}"' in location
+    assert '"push": "false"' in location  # the address bar stays on the list
     row = staff_client.get(f"/orders/{order.pk}/", headers=headers)
     assert row.status_code == 200
     assert row.text.lstrip().startswith(f'<li id="order-{order.pk}"')

@@ -88,9 +88,7 @@ class OrderQuerySet(models.QuerySet):
             .annotate(total=models.Sum("quantity"))
             .values("total")
         )
-        return self.select_related("user").annotate(
-            item_count=Coalesce(models.Subquery(items), 0)
-        )
+        return self.select_related("user").annotate(item_count=Coalesce(models.Subquery(items), 0))
 
     def search(self, text):
         """Orders whose number is `text`, or whose name, email or phone contain it."""

@@ -254,7 +254,7 @@ EMAIL_TIMEOUT = 10
 # --- Tasks (work that leaves the request: emails) -----------------------------------------------
 
 # With a broker (redis://... or amqp://...), tasks go to a Celery worker process
-# (`celery -A shop worker`); without one, each runs in a background thread of the app's own
+# (`celery -A shop.tasks worker`); without one, each runs in a background thread of the app's own
 # process once the transaction commits (shop/tasks.py). Either way a failure is retried
 # with exponential backoff: TASKS_RETRY_DELAY seconds, doubling up to TASKS_RETRY_MAX_DELAY,
 # TASKS_MAX_RETRIES times.

@@ -45,6 +45,14 @@ class TestTreePage:
         assert [(c.name, c.total_products) for c in response.context["children"]] == [("Кухня", 3)]
         assert "<html" not in response.text
 
+    def test_children_asked_without_htmx_lead_to_the_category_page(self, client, tree):
+        response = client.get(f"/market/category/{tree['home'].pk}/children/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/market/category/{tree['home'].pk}/"
+        page = client.get(response["Location"])
+        assert "<html" in page.text
+        assert "Кухня" in page.text
+
     def test_children_of_an_unknown_category(self, client, tree):
         assert client.get("/market/category/999999/children/").status_code == 404
 

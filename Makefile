@@ -1,5 +1,6 @@
 # The shop's commands. From a fresh clone, with only Python 3.11+ and git:
-#   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on)
+#   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on); PORT=8001 make run
+#               serves on another port
 #   make test   the whole test suite (DATABASE_URL=postgres://... make test for PostgreSQL),
 #               browser journeys included (they skip without /usr/bin/chromium, except in CI)
 #   make test-browser  the browser journeys alone; make test-fast  everything but them
@@ -7,6 +8,7 @@
 #   make bench  the benchmark of BENCH.md (PostgreSQL, Redis, gunicorn and wrk on this machine)
 
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -25,7 +27,7 @@ $(INSTALLED): requirements.txt
 run: install
 	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest

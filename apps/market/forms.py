@@ -129,11 +129,13 @@ class CartLineForm(forms.Form):
 
     def save(self):
         """Apply the change; the cart checks the stock again under its lock, and a change that
-        lost a race for the last items becomes this form's error. Returns the new quantity, or
-        None if refused."""
+        lost a race for the last items, or for the product itself, becomes this form's error.
+        Returns the new quantity, or None if refused."""
         data = self.cleaned_data
         try:
             return self.cart.change_line(data["product"], data["quantity"], data["mode"])
         except OutOfStock as refusal:
             self.add_error("quantity", refusal.message)
-            return None
+        except Product.DoesNotExist:  # deleted by staff since the form checked it
+            self.add_error("product", self.fields["product"].error_messages["invalid_choice"])
+        return None

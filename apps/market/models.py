@@ -233,6 +233,14 @@ class Product(models.Model):
     def get_absolute_url(self):
         return reverse("market:product_detail", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        """Delete the product and its cart lines, after a cart change that holds it
+        (Cart.change_line) has committed: the lines are collected under the lock, so none
+        written meanwhile is left behind."""
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
+            return super().delete(*args, **kwargs)
+
 
 PRICE_TOTAL = models.DecimalField(max_digits=14, decimal_places=2)  # sums of prices
 
@@ -324,14 +332,18 @@ class Cart(models.Model):
         """Make the line of `product` hold `quantity` (`set`) or `quantity` more (`add`).
 
         Returns the line's new quantity (0: the line is gone). Raises OutOfStock, changing
-        nothing, if the line would exceed the product's stock as it is now.
+        nothing, if the line would exceed the product's stock as it is now, and
+        Product.DoesNotExist if the product was deleted since the form saw it.
         """
         with transaction.atomic():
             # Changes to one cart happen one at a time: the row lock makes a second request wait
             # here until the first commits, so it reads the line the first one wrote. (SQLite has
             # no row locks; its write transactions begin IMMEDIATE and queue the same way.)
             Cart.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
-            product = Product.objects.get(pk=product.pk)  # the stock as it is now
+            # The stock as it is now, and the product kept until this change commits: its
+            # deletion (which locks it too, see Product.delete) waits, then takes this line with
+            # it, instead of leaving a line pointing at a product that is gone.
+            product = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
             wanted = self.quantity_after(product, quantity, mode)
             if wanted > product.stock:
                 raise OutOfStock(product)

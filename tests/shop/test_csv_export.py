@@ -13,7 +13,7 @@ def test_formula_starts_get_an_apostrophe(value):
 @pytest.mark.parametrize(
     "value",
     [
-        "＝HYPERLINK(\"http://evil\")",  # full-width equals sign
+        '＝HYPERLINK("http://evil")',  # full-width equals sign
         "＋1",
         "－1",
         "＠SUM(A1)",

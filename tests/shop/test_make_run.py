@@ -1,6 +1,7 @@
 """`make run` (SPEC §7): the demo shop from a fresh checkout, on the port PORT names."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +27,7 @@ def test_make_run_serves_the_shop_on_the_port_port_names(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
     env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "run"],
+        [shutil.which("make") or "make", "--no-print-directory", "run"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -1,14 +1,41 @@
-"""Request plumbing every view relies on: optional trailing slashes, PUT and DELETE from HTML forms,
-and the answer that leaves a page after a successful change (SPEC §3)."""
+"""Request plumbing every view relies on: form bodies in UTF-8, optional trailing slashes, PUT and
+DELETE from HTML forms, and the answer that leaves a page after a successful change (SPEC §3)."""
+
+import codecs
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import is_valid_path
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 OVERRIDABLE_METHODS = {"PUT", "DELETE"}
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+
+
+class FormCharsetMiddleware:
+    """Refuse a form body that declares a charset other than UTF-8, with a 400.
+
+    A urlencoded form is UTF-8 by definition, and Django raises BadRequest on reading one that
+    declares another charset (`charset=utf-16`). But it raises again on every later read, and
+    its own 400 and 500 pages read the body too (for their CSRF token): the client got a 500,
+    on any route. So such a body is answered here, before anything reads it. A UTF-8 alias
+    (`utf8`, `UTF_8`) is read as the UTF-8 it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.content_type == FORM_CONTENT_TYPE and request.encoding is not None:
+            if codecs.lookup(request.encoding).name != "utf-8":
+                return HttpResponseBadRequest(
+                    _("Form data must be sent in UTF-8."), content_type="text/plain; charset=utf-8"
+                )
+            request.encoding = "utf-8"
+        return self.get_response(request)
 
 
 class OptionalSlashMiddleware:

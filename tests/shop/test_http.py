@@ -161,3 +161,43 @@ class TestHtmxResponses:
 
     def test_responses_vary_on_hx_request(self, client):
         assert "HX-Request" in client.get("/echo/")["Vary"]
+
+
+# --- Form bodies in another charset -------------------------------------------------------------
+
+
+def every_route():
+    from tests.shop.route_table import ROUTES
+
+    return sorted(
+        template.format(product=1, category=1, cart=1, user=1, profile=1, key="k", uidb36="1")
+        for template in ROUTES
+    )
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-32", "latin-1", "cp1251"])
+def test_a_form_declaring_another_charset_is_a_400_on_every_route(method, charset, staff):
+    """Django refuses such a body with BadRequest, but its own error pages read the body again
+    and failed: a 500 on any route that reads a form, the login page and the language
+    switcher included. Every route now answers 400, to a visitor checked for CSRF and to
+    staff alike."""
+    visitor = Client(enforce_csrf_checks=True)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    body = "csrfmiddlewaretoken=x&login=a&password=b&language=en".encode(charset)
+    for client in (visitor, staff_client):
+        for path in every_route():
+            response = client.generic(method, path, body, f"{FORM}; charset={charset}")
+            assert response.status_code == 400, f"{method} {path}"
+            assert "UTF-8" in response.text
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8", "utf_8"])
+def test_a_form_declaring_utf8_under_any_name_is_read(client, charset):
+    response = client.post("/i18n/setlang/", "language=en&next=/", f"{FORM}; charset={charset}")
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"

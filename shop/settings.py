@@ -1,7 +1,8 @@
 """Settings of the shop: one module for every environment, configured by environment variables.
 
 The variables (SPEC §1, README): DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG,
-DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TIME_ZONE, and the EMAIL_* group.
+DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TRUSTED_PROXY_COUNT,
+DJANGO_TIME_ZONE, and the EMAIL_* group.
 The defaults are safe for production (debug off, HTTPS on); `make run` turns debug on for
 development.
 """
@@ -26,6 +27,19 @@ def env_flag(name, default):
     if value in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}.")
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    return number
 
 
 def env_list(name, default=()):
@@ -190,6 +204,12 @@ ACCOUNT_EMAIL_VERIFICATION = (
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_ON_GET = False  # GET asks with one button, only a POST logs out (SPEC §3)
 # Failed logins keep allauth's default limits: 5 per login name in 5 minutes, 10 a minute per IP.
+# allauth's limits per client address (failed logins, sign-ups, password resets) need the
+# client's address. Behind proxies, every request comes from the nearest proxy's: say how many
+# proxies of yours stand in front of the shop, each appending to X-Forwarded-For, and the
+# address the outermost one saw is used. 0 (reached directly): the header, which any client
+# can write, is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # --- Security -----------------------------------------------------------------------------------
 

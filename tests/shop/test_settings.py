@@ -35,6 +35,7 @@ print(json.dumps({
     "EMAIL_PORT": settings.EMAIL_PORT,
     "EMAIL_USE_TLS": settings.EMAIL_USE_TLS,
     "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+    "TRUSTED_PROXY_COUNT": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
 }))
 """
 
@@ -93,6 +94,16 @@ def test_debug_runs_without_secret_and_https_can_be_switched_off():
     assert plain["SECURE_SSL_REDIRECT"] is False
     assert plain["SESSION_COOKIE_SECURE"] is False
     assert plain["TIME_ZONE"] == "Asia/Tokyo"
+
+
+def test_trusted_proxies_come_from_the_environment_and_none_by_default():
+    assert settings_for(PRODUCTION)["TRUSTED_PROXY_COUNT"] == 0
+    behind_one = settings_for({**PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": "1"})
+    assert behind_one["TRUSTED_PROXY_COUNT"] == 1
+    for wrong in ("-1", "one"):
+        result = run_python(PROBE, {**PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": wrong})
+        assert result.returncode != 0
+        assert "DJANGO_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr
 
 
 def test_malformed_switch_is_refused():

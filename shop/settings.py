@@ -192,6 +192,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
+ACCOUNT_ADAPTER = "apps.users.adapter.AccountAdapter"  # the shop's address, login budgets
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/users/forms.py)
@@ -203,7 +204,10 @@ ACCOUNT_EMAIL_VERIFICATION = (
 )
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_ON_GET = False  # GET asks with one button, only a POST logs out (SPEC §3)
-# Failed logins keep allauth's default limits: 5 per login name in 5 minutes, 10 a minute per IP.
+# Failed logins: allauth's limit of 10 a minute per client address, and 5 in 5 minutes per
+# account, whichever of its names (username, email) is typed and whatever the host (allauth's
+# own per-name limit counted each name and each Host header apart: apps/users/adapter.py).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip", "login_failed_account": "5/5m/key"}
 # allauth's limits per client address (failed logins, sign-ups, password resets) need the
 # client's address. Behind proxies, every request comes from the nearest proxy's: say how many
 # proxies of yours stand in front of the shop, each appending to X-Forwarded-For, and the

@@ -1,7 +1,10 @@
+from allauth.account.signals import password_reset
+from allauth.core import ratelimit
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from .adapter import LOGIN_BUDGET
 from .models import Profile
 
 NAME_FIELDS = {"first_name", "last_name"}
@@ -25,3 +28,11 @@ def sync_profile(sender, instance, created, raw, update_fields, **kwargs):
         Profile.objects.filter(user=instance).update(
             first_name=instance.first_name, last_name=instance.last_name
         )
+
+
+@receiver(password_reset, dispatch_uid="users_clear_login_budget")
+def clear_login_budget(sender, request, user, **kwargs):
+    """A password just reset by its owner (through the emailed link) opens the account's budget
+    of failed logins again, as allauth does for its own limit: the new password works at once.
+    Arguments as allauth sends them: `request`, `user` (whose password was reset)."""
+    ratelimit.clear(request, action=LOGIN_BUDGET, key=f"account:{user.pk}")

@@ -202,6 +202,11 @@ ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/user
 ACCOUNT_EMAIL_VERIFICATION = (
     "optional"  # sign-up logs in at once; the address can be confirmed later
 )
+# Sign-up never tells whether an address is registered. As sign-up logs in at once (SPEC §3),
+# allauth's only way not to tell is to let it go through: the new account gets the address
+# unconfirmed, and its owner an email asking to confirm it, which they won't. Login by that
+# address, and password resets, prefer the account that confirmed it.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_ON_GET = False  # GET asks with one button, only a POST logs out (SPEC §3)
 # Failed logins: allauth's limit of 10 a minute per client address, and 5 in 5 minutes per

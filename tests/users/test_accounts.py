@@ -7,7 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from apps.users.models import Profile
 from tests.factories import PASSWORD
@@ -187,6 +187,24 @@ class TestSignup:
     def test_sends_a_confirmation_email(self, client):
         client.post(REGISTER, self.DATA)
         assert [message.to for message in mail.outbox] == [["newbie@example.com"]]
+
+    def test_an_address_already_registered_is_not_revealed(self, client, shopper):
+        """Sign-up answers alike whether the address is somebody's or nobody's (it said "already
+        registered" before, while the password reset page says nothing): the new account is
+        made and logged in, and the address's owner gets an email about it instead."""
+        shopper.emailaddress_set.create(email=shopper.email, verified=True, primary=True)
+        fresh = Client().post(REGISTER, {**self.DATA, "username": "fresh", "email": "f@x.ru"})
+        taken = client.post(REGISTER, {**self.DATA, "email": "Shopper@Example.com"}, headers=EN)
+        assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+        assert (taken.status_code, taken["Location"]) == (302, "/")
+        newbie = get_user_model().objects.get(username="newbie")
+        assert logged_in_user_id(client) == str(newbie.pk)
+        assert ["shopper@example.com"] in [message.to for message in mail.outbox]
+        # The owner's account is untouched and still theirs, by username or by address.
+        client.post(LOGOUT)
+        client.post(LOGIN, {"login": "shopper@example.com", "password": PASSWORD})
+        assert logged_in_user_id(client) == str(shopper.pk)
+        assert not EmailAddress.objects.filter(user=newbie, verified=True).exists()
 
     def test_invalid_data_shows_errors_on_the_fields(self, client, shopper):
         data = {**self.DATA, "username": "shopper", "password2": "something-else"}

@@ -7,6 +7,7 @@ the account's email instead of its username gave a fresh budget. Here both come 
 settings and the account itself.
 """
 
+import unicodedata
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -17,7 +18,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import UsernameSkeleton
 
 # The action of ACCOUNT_RATE_LIMITS that counts failed logins per account (see authenticate).
 LOGIN_BUDGET = "login_failed_account"
@@ -63,6 +68,25 @@ def login_typed(credentials):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_look_alike": _(
+            "This username looks like the name of an existing account. Please choose another."
+        ),
+    }
+
+    def clean_username(self, username, shallow=False):
+        """A new account's username, NFKC-normalised as Django's own forms do (full-width
+        Ａｌｉｃｅ is Alice), and refused when it looks like an existing account's name: another
+        case, another script's look-alike letters (Cyrillic А), a digit for a letter. The
+        database refuses such a name too (UsernameSkeleton), should two sign-ups race."""
+        username = unicodedata.normalize("NFKC", username)
+        MaxLengthValidator(get_user_model()._meta.get_field("username").max_length)(username)
+        username = super().clean_username(username, shallow=shallow)
+        if not shallow and UsernameSkeleton.objects.looks_like(username).exists():
+            raise self.validation_error("username_look_alike")
+        return username
+
     def send_mail(self, template_prefix, email, mail_context):
         """Every email allauth sends goes through here: its links (password reset, address
         confirmation, sign-up) and the site it names are the shop's own address."""

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     # The shop
+    "shop",  # the project's own: migrate creates the cache's table (shop/apps.py)
     "apps.market",
     "apps.users",
     "apps.history",
@@ -169,7 +170,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The database, which every process shares: the limits of failed logins (allauth's rate
+    # limits) count once for the whole shop, however many gunicorn workers serve it. `migrate`
+    # creates its table (shop/apps.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shop_cache",
+        }
+    }
 
 # Pages and the category tree are cached only in a cache every process shares: a change must
 # reach all gunicorn workers and app servers on the next request (apps/market/cache.py). 0 turns

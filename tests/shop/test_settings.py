@@ -1,15 +1,19 @@
 """Settings come from the environment (SPEC §1). Each case imports the settings in a fresh process,
 since Django reads them once per process."""
 
+import http.cookiejar
 import json
 import os
+import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import redis_server
+from tests.servers import free_port, redis_server, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -70,7 +74,7 @@ def test_production_defaults_debug_off_https_on_sqlite_moscow():
     assert values["ALLOWED_HOSTS"] == ["shop.example.com", "www.shop.example.com"]
     assert values["ENGINE"] == "shop.sqlite3"
     assert values["NAME"] == str(ROOT / "db.sqlite3")
-    assert values["CACHE"].endswith("LocMemCache")
+    assert values["CACHE"] == "django.core.cache.backends.db.DatabaseCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
@@ -167,3 +171,61 @@ def test_deployment_checks_pass_with_production_values(https):
         env["DJANGO_HTTPS"] = "0"
         result = run_python(None, env, "manage.py", "check", "--deploy")
         assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+SEED_SHOPPER = """
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_user("buyer", "buyer@example.com", "right-password-1")
+"""
+
+
+@pytest.mark.processes
+def test_without_redis_the_failed_login_limit_is_one_for_all_workers(tmp_path):
+    """The default setup (no REDIS_URL) under gunicorn with three workers: the limit of five
+    failed logins counts once for the whole shop. With a per-process cache each worker
+    counted its own: twelve failures and the right password still got in."""
+    env = {
+        **PRODUCTION,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+    }
+    assert run_python(None, env, "manage.py", "migrate", "-v0").returncode == 0
+    assert run_python(SEED_SHOPPER, env).returncode == 0
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "shop.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "shop.settings"},
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_listening(port, server)
+        login = f"http://127.0.0.1:{port}/users/user/login/"
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+        def attempt(password):
+            with opener.open(login, timeout=30) as page:
+                html = page.read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            form = {"login": "buyer", "password": password, "csrfmiddlewaretoken": token}
+            request = urllib.request.Request(login, urlencode(form).encode())
+            request.add_header("Accept-Language", "en")
+            with opener.open(request, timeout=30) as answer:
+                return answer.geturl(), answer.read().decode()
+
+        for _ in range(12):
+            attempt("wrong")
+        url, page = attempt("right-password-1")
+        assert url == login  # still on the login page, not logged in
+        assert "Too many failed login attempts" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

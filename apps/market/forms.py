@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cart, Category, OutOfStock, Product
@@ -98,6 +99,15 @@ class CategoryForm(forms.ModelForm):
             label=_("Parent category"),
             help_text=_("Leave empty for a top-level category."),
         )
+
+    def save(self, commit=True):
+        """The saved category, or None if a move saved meanwhile made this one a loop (the
+        model checks again under its lock): the refusal becomes this form's error."""
+        try:
+            return super().save(commit)
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
+            return None
 
 
 class CartLineForm(forms.Form):

@@ -133,22 +133,39 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save, refusing a parent that would put the category inside itself as the tree is
+        at that moment: the whole tree's rows are locked first, so moves happen one at a time
+        and the second of two crossing moves (X under Y, Y under X) sees the first and is
+        refused (ValidationError) instead of closing a loop. A new category has no
+        subcategories to loop through."""
+        with transaction.atomic():
+            if self.pk is not None and self.parent_id is not None:
+                tree = Category.objects.select_for_update().values_list("pk", "parent_id")
+                self.refuse_a_loop(dict(tree))
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("market:category_detail", args=[self.pk])
 
     def clean(self):
-        if self.parent_id is not None and self.pk is not None:
-            ancestor = self.parent
-            while ancestor is not None:
-                if ancestor.pk == self.pk:
-                    raise ValidationError(
-                        {
-                            "parent": _(
-                                "A category can't be placed inside itself or its subcategories."
-                            )
-                        }
-                    )
-                ancestor = ancestor.parent
+        self.refuse_a_loop(dict(Category.objects.values_list("pk", "parent_id")))
+
+    def refuse_a_loop(self, parents):
+        """Raise ValidationError on `parent` if the category is its parent's ancestor, given
+        `parents` ({id: parent id} of every category). The walk up stops at a category seen
+        before, so even a loop already in the data (made behind the forms' back) ends it."""
+        if self.pk is None:
+            return
+        seen = set()
+        ancestor = self.parent_id
+        while ancestor is not None and ancestor not in seen:
+            if ancestor == self.pk:
+                raise ValidationError(
+                    {"parent": _("A category can't be placed inside itself or its subcategories.")}
+                )
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor)
 
     def validate_constraints(self, exclude=None):
         # A clash of names is the name field's error, shown where the user can fix it.

@@ -218,8 +218,7 @@ def category_update(request, pk):
     """PUT /market/category/<id>/: name and parent; no parent moves it to the top level."""
     category = get_object_or_404(Category, pk=pk)
     form = CategoryForm(request.POST, instance=category, tree=Category.objects.tree())
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and form.save() is not None:
         messages.success(request, _("Category “%(name)s” saved.") % {"name": category.name})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import is_valid_path
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 OVERRIDABLE_METHODS = {"PUT", "DELETE"}
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+ACCOUNT_PAGES = "/users/"  # allauth's pages, profiles, account deletion
 
 
 class FormCharsetMiddleware:
@@ -36,6 +38,35 @@ class FormCharsetMiddleware:
                 )
             request.encoding = "utf-8"
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Keep personal pages out of shared caches and off the disk: `Cache-Control: private,
+    no-store` (Django's never_cache headers) on every response made for a logged-in user (the
+    cart, profile, orders, history, exports, account pages, and any page whose navbar names
+    them) and on every page under /users/ (login, sign-up, password reset with its key in the
+    address). A response that sets its own Cache-Control keeps it.
+
+    One rule in one place, so that a new personal view needs nothing to be covered. Visitors'
+    catalogue pages are left to cache as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and (
+            request.path.startswith(ACCOUNT_PAGES) or for_a_logged_in_user(request)
+        ):
+            add_never_cache_headers(response)
+        return response
+
+
+def for_a_logged_in_user(request):
+    """Whether the response was made for a logged-in user. A response that never read the
+    session (/healthz, say) can't have been; asking would read it, and vary on the cookie."""
+    return request.session.accessed and request.user.is_authenticated
 
 
 class OptionalSlashMiddleware:

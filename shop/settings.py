@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # Cached catalogue pages for visitors without a session, before the rest of the stack.
     "apps.market.cache.VisitorPageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.http.PrivatePagesMiddleware",  # no shared cache keeps a personal page (see there)
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

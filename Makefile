@@ -7,6 +7,7 @@
 #   make test-browser  the browser journeys alone; make test-fast  everything but them
 #   make lint   ruff's lint and format checks
 #   make bench  the benchmark of BENCH.md (PostgreSQL, Redis, gunicorn and wrk on this machine)
+#   make audit  axe-core and Lighthouse on the main pages, and their screenshots (artifacts/audit/)
 
 PYTHON ?= python3
 PORT ?= 8000
@@ -18,7 +19,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test test-browser test-fast lint format messages bench clean
+.PHONY: install run test test-browser test-fast lint format messages bench audit clean
 
 install: $(INSTALLED)
 
@@ -60,5 +61,10 @@ messages: install
 bench: install
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} $(BIN)/python -m bench.run
 
+# Lighthouse comes from npm (audit/package.json, locked); axe-core from the Python requirements.
+audit: install
+	npm ci --prefix audit --no-audit --no-fund --silent
+	$(BIN)/python -m audit.run
+
 clean:
-	rm -rf $(VENV) staticfiles artifacts
+	rm -rf $(VENV) staticfiles artifacts audit/node_modules

@@ -178,6 +178,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "shop_cache",
+            # Django's default of 300 entries would make it forget a third of them, a limit's
+            # count of failures included, whenever a few hundred clients try at once.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 
 from tests.factories import PASSWORD
 
@@ -67,6 +68,17 @@ class TestOneBudgetPerAccount:
             client.post(LOGIN, {"login": "shopper", "password": "wrong"})
         client.post(LOGIN, {"login": "anna@example.com", "password": PASSWORD})
         assert logged_in_user_id(client) is not None
+
+    def test_the_count_outlives_many_other_clients_in_the_cache(self, client, shopper):
+        """The cache without Redis is the database's; with Django's default of 300 entries it
+        culled a third of them (the account's count among them) as soon as a few hundred
+        other clients' counts came in, and the right password got in again."""
+        for _ in range(5):
+            client.post(LOGIN, {"login": "shopper", "password": "wrong"})
+        cache.set_many({f"zz-other-client-{n}": [1.0] for n in range(400)}, 300)
+        cache.set("zz-one-more", [1.0], 300)  # the write that would cull
+        response = client.post(LOGIN, {"login": "shopper", "password": PASSWORD}, headers=EN)
+        assert REFUSED in response.text
 
     def test_a_successful_login_gives_the_budget_back(self, client, shopper):
         for _ in range(4):

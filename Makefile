@@ -1,13 +1,20 @@
 # The shop's commands. From a fresh clone, with only Python 3.11+ and git:
-#   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on)
-#   make test   the whole test suite (DATABASE_URL=postgres://... make test for PostgreSQL),
-#               browser journeys included (they skip without /usr/bin/chromium, except in CI)
+#   make run    serve the demo shop at http://127.0.0.1:8000 (SQLite, debug on); PORT=8001 make run
+#               serves on another port
+#   make test   the whole test suite on every core (DATABASE_URL=postgres://... make test for
+#               PostgreSQL), browser journeys included (they skip without /usr/bin/chromium,
+#               except in CI); TEST_WORKERS=0 make test runs it in one process
 #   make test-browser  the browser journeys alone; make test-fast  everything but them
 #   make lint   ruff's lint and format checks
 #   make bench  the benchmark of BENCH.md (PostgreSQL, Redis, gunicorn and wrk on this machine)
 #   make audit  axe-core and Lighthouse on the main pages, and their screenshots (artifacts/audit/)
 
 PYTHON ?= python3
+PORT ?= 8000
+# The suite runs in parallel, one worker per core (TEST_WORKERS=0 runs it in this process), each
+# test file whole in one worker: module-wide servers and databases stay the file's own.
+TEST_WORKERS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -26,16 +33,16 @@ $(INSTALLED): requirements.txt
 run: install
 	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 DJANGO_HTTPS=0 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-browser: install
-	$(BIN)/python -m pytest -m browser
+	$(PYTEST) -m browser
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .

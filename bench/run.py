@@ -281,7 +281,7 @@ def markdown(meta, summary, export, checkout):
         f"# Benchmark {meta['started']}",
         "",
         f"{meta['products']} products, {meta['categories']} categories; gunicorn "
-        f"{meta['workers']} sync workers; cache: {meta['cache']}; wrk {meta['connections']} "
+        f"{meta['workers']} threaded workers; cache: {meta['cache']}; wrk {meta['connections']} "
         f"connections, {meta['duration']} per target, {meta['rounds']} rounds alternating the "
         f"targets; medians. Machine: {meta['cpus']} CPUs (wrk runs on the same machine).",
         "",
@@ -342,7 +342,8 @@ def main():
 
     log("Starting gunicorn…")
     workers = 2
-    gunicorn = ["gunicorn", "bench.wsgi", "--workers", str(workers), "--log-level", "warning"]
+    gunicorn = ["gunicorn", "-c", "gunicorn.conf.py", "bench.wsgi", "--workers", str(workers)]
+    gunicorn += ["--log-level", "warning"]
     server = subprocess.Popen(
         [PYTHON, "-m", *gunicorn, "--bind", f"127.0.0.1:{PORT}"], cwd=ROOT, env=env
     )

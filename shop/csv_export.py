@@ -5,6 +5,7 @@ through `text_cell` so that no spreadsheet runs them as formulas.
 """
 
 import csv
+import unicodedata
 from datetime import UTC
 
 from django.http import StreamingHttpResponse
@@ -16,7 +17,18 @@ ROWS_PER_CHUNK = 500  # rows written to the client at once: few writes, memory s
 
 def text_cell(value):
     """A text cell no spreadsheet will run as a formula (OWASP's CSV injection advice)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if looks_like_a_formula(value) else value
+
+
+def looks_like_a_formula(value):
+    """Whether `value` starts with a formula sign as a spreadsheet may read it: after NFKC
+    normalisation (full-width ＝＋－＠ are = + - @ to some programs) and past any invisible
+    character before it (a byte order mark, a zero-width space: Unicode's format characters)."""
+    for char in value:
+        shown = unicodedata.normalize("NFKC", char)
+        if shown and unicodedata.category(shown[0]) != "Cf":
+            return shown.startswith(FORMULA_STARTS)
+    return False
 
 
 def utc(moment):

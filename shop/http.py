@@ -1,14 +1,72 @@
-"""Request plumbing every view relies on: optional trailing slashes, PUT and DELETE from HTML forms,
-and the answer that leaves a page after a successful change (SPEC §3)."""
+"""Request plumbing every view relies on: form bodies in UTF-8, optional trailing slashes, PUT and
+DELETE from HTML forms, and the answer that leaves a page after a successful change (SPEC §3)."""
+
+import codecs
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import is_valid_path
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 OVERRIDABLE_METHODS = {"PUT", "DELETE"}
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+ACCOUNT_PAGES = "/users/"  # allauth's pages, profiles, account deletion
+
+
+class FormCharsetMiddleware:
+    """Refuse a form body that declares a charset other than UTF-8, with a 400.
+
+    A urlencoded form is UTF-8 by definition, and Django raises BadRequest on reading one that
+    declares another charset (`charset=utf-16`). But it raises again on every later read, and
+    its own 400 and 500 pages read the body too (for their CSRF token): the client got a 500,
+    on any route. So such a body is answered here, before anything reads it. A UTF-8 alias
+    (`utf8`, `UTF_8`) is read as the UTF-8 it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.content_type == FORM_CONTENT_TYPE and request.encoding is not None:
+            if codecs.lookup(request.encoding).name != "utf-8":
+                return HttpResponseBadRequest(
+                    _("Form data must be sent in UTF-8."), content_type="text/plain; charset=utf-8"
+                )
+            request.encoding = "utf-8"
+        return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Keep personal pages out of shared caches and off the disk: `Cache-Control: private,
+    no-store` (Django's never_cache headers) on every response made for a logged-in user (the
+    cart, profile, orders, history, exports, account pages, and any page whose navbar names
+    them) and on every page under /users/ (login, sign-up, password reset with its key in the
+    address). A response that sets its own Cache-Control keeps it.
+
+    One rule in one place, so that a new personal view needs nothing to be covered. Visitors'
+    catalogue pages are left to cache as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and (
+            request.path.startswith(ACCOUNT_PAGES) or for_a_logged_in_user(request)
+        ):
+            add_never_cache_headers(response)
+        return response
+
+
+def for_a_logged_in_user(request):
+    """Whether the response was made for a logged-in user. A response that never read the
+    session (/healthz, say) can't have been; asking would read it, and vary on the cookie."""
+    return request.session.accessed and request.user.is_authenticated
 
 
 class OptionalSlashMiddleware:

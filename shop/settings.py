@@ -1,8 +1,8 @@
 """Settings of the shop: one module for every environment, configured by environment variables.
 
 The variables (SPEC §1, README): DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG,
-DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TIME_ZONE, TASKS_BROKER_URL, and the
-EMAIL_* group.
+DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TRUSTED_PROXY_COUNT,
+DJANGO_TIME_ZONE, TASKS_BROKER_URL, and the EMAIL_* group.
 The defaults are safe for production (debug off, HTTPS on); `make run` turns debug on for
 development.
 """
@@ -27,6 +27,19 @@ def env_flag(name, default):
     if value in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}.")
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    return number
 
 
 def env_list(name, default=()):
@@ -66,6 +79,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     # The shop
+    "shop",  # the project's own: migrate creates the cache's table (shop/apps.py)
     "apps.market",
     "apps.users",
     "apps.history",
@@ -74,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shop.http.FormCharsetMiddleware",  # before anything reads a form body (see there)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,6 +101,7 @@ MIDDLEWARE = [
     # Cached catalogue pages for visitors without a session, before the rest of the stack.
     "apps.market.cache.VisitorPageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shop.http.PrivatePagesMiddleware",  # no shared cache keeps a personal page (see there)
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,7 +172,18 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The database, which every process shares: the limits of failed logins (allauth's rate
+    # limits) count once for the whole shop, however many gunicorn workers serve it. `migrate`
+    # creates its table (shop/apps.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "shop_cache",
+            # Django's default of 300 entries would make it forget a third of them, a limit's
+            # count of failures included, whenever a few hundred clients try at once.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
 # Pages and the category tree are cached only in a cache every process shares: a change must
 # reach all gunicorn workers and app servers on the next request (apps/market/cache.py). 0 turns
@@ -179,6 +206,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
+ACCOUNT_ADAPTER = "apps.users.adapter.AccountAdapter"  # the shop's address, login budgets
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/users/forms.py)
@@ -188,9 +216,23 @@ ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/user
 ACCOUNT_EMAIL_VERIFICATION = (
     "optional"  # sign-up logs in at once; the address can be confirmed later
 )
+# Sign-up never tells whether an address is registered. As sign-up logs in at once (SPEC §3),
+# allauth's only way not to tell is to let it go through: the new account gets the address
+# unconfirmed, and its owner an email asking to confirm it, which they won't. Login by that
+# address, and password resets, prefer the account that confirmed it.
+ACCOUNT_PREVENT_ENUMERATION = "strict"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_ON_GET = False  # GET asks with one button, only a POST logs out (SPEC §3)
-# Failed logins keep allauth's default limits: 5 per login name in 5 minutes, 10 a minute per IP.
+# Failed logins: allauth's limit of 10 a minute per client address, and 5 in 5 minutes per
+# account, whichever of its names (username, email) is typed and whatever the host (allauth's
+# own per-name limit counted each name and each Host header apart: apps/users/adapter.py).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip", "login_failed_account": "5/5m/key"}
+# allauth's limits per client address (failed logins, sign-ups, password resets) need the
+# client's address. Behind proxies, every request comes from the nearest proxy's: say how many
+# proxies of yours stand in front of the shop, each appending to X-Forwarded-For, and the
+# address the outermost one saw is used. 0 (reached directly): the header, which any client
+# can write, is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # --- Security -----------------------------------------------------------------------------------
 

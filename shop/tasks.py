@@ -41,7 +41,12 @@ def enqueue(task, *args):
 def dispatch(task, args):
     if settings.TASKS_BROKER_URL:
         try:
-            task.apply_async(args, retry=True, retry_policy={"max_retries": 1})
+            # A connection to the broker the settings name, not one kept from before: after a
+            # failed publish, Celery's pooled connections may go on dialling the broker they had.
+            with app.connection_for_write(settings.TASKS_BROKER_URL) as connection:
+                task.apply_async(
+                    args, connection=connection, retry=True, retry_policy={"max_retries": 1}
+                )
             return
         except Exception:  # the broker is down: the work must still be done, here
             logger.exception("Could not hand %s to the task broker; running it here", task.name)

@@ -1,8 +1,8 @@
-from allauth.account import views as account_views
 from django.contrib import admin
 from django.urls import include, path, re_path
 
 from apps.market.views import catalogue
+from apps.users import views as users_views
 
 from . import views
 
@@ -10,11 +10,13 @@ urlpatterns = [
     path("", catalogue.home, name="home"),
     re_path(r"^healthz/?$", views.healthz, name="healthz"),
     path("market/", include("apps.market.urls")),
-    # django-allauth's pages (login, logout, password, email) under the seed's prefix...
+    # django-allauth's pages (login, logout, password, email) under the seed's prefix, with
+    # its sign-up page answered by the shop's (apps.users.views.SignupView)...
+    path("users/user/signup/", users_views.signup),
     path("users/user/", include("allauth.urls")),
-    # ...with sign-up at the seed's path. Listed after allauth's own, so that reverse() of
+    # ...at the seed's path too. Listed after allauth's own, so that reverse() of
     # "account_signup" gives this path (the last pattern of a name wins).
-    path("users/user/register/", account_views.signup, name="account_signup"),
+    path("users/user/register/", users_views.signup, name="account_signup"),
     path("users/", include("apps.users.urls")),
     path("history/", include("apps.history.urls")),
     path("orders/", include("apps.orders.urls")),

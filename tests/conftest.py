@@ -20,6 +20,9 @@ hypothesis_settings.register_profile("thorough", max_examples=1000, deadline=Non
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+DB_FIXTURES = ("transactional_db", "db")  # pytest-django's, the first that a test uses
+
+
 def pytest_configure(config):
     # Fast hashing; plain static storage (the hashed manifest exists only after collectstatic).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -44,8 +47,22 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate limits and cached pages must not leak from one test into the next."""
+def _clear_cache(request):
+    """Rate limits and cached pages must not leak from one test into the next.
+
+    The cache is the test database's (the database cache, as without REDIS_URL), so it is
+    cleared for the tests that use the database, once theirs is ready; the others can't reach
+    it. (A flush between transactional tests empties the models' tables only.)
+    """
+    marker = request.node.get_closest_marker("django_db")
+    database = next((name for name in DB_FIXTURES if name in request.fixturenames), None)
+    if database is None and marker is not None:
+        transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+        database = "transactional_db" if transaction else "db"
+    if database is None:
+        yield
+        return
+    request.getfixturevalue(database)
     cache.clear()
     yield
     cache.clear()

@@ -115,8 +115,12 @@ class HistoryUserApp(models.Model):
 
     @property
     def summary(self):
-        """The event's details in words: the login name a failed login tried, the fields a
-        profile update changed."""
+        """The event's details in words: the login name a failed login tried (and whether the
+        limit of failed logins refused it), the fields a profile update changed."""
+        if self.status == self.Status.LOGIN_FAILED and self.details.get("refused"):
+            return gettext("tried “%(login)s”, refused: too many failed logins") % {
+                "login": self.details.get("login", "")
+            }
         if self.status == self.Status.LOGIN_FAILED and self.details.get("login"):
             return gettext("tried “%(login)s”") % {"login": self.details["login"]}
         if self.status in ORDER_EVENTS and self.details.get("order"):

@@ -43,9 +43,11 @@ def record_logged_out(sender, request, user, **kwargs):
 
 
 @receiver(user_login_failed, dispatch_uid="history_login_failed")
-def record_login_failed(sender, credentials, request=None, **kwargs):
+def record_login_failed(sender, credentials, request=None, refused=False, **kwargs):
     """A login that failed, with the name that was tried. Django has already masked the password
-    in `credentials`; only the login name is read from them.
+    in `credentials`; only the login name is read from them. `refused` is true when the limit
+    of failed logins turned the attempt away before any password was checked (the users app's
+    adapter sends it so); the record says so.
 
     When the name belongs to an account (its username or email, in any case), the record is
     that account's, so the history filtered by its username shows the attempt.
@@ -54,7 +56,8 @@ def record_login_failed(sender, credentials, request=None, **kwargs):
     login = login.strip()[:150]
     user = account_named(login)
     username = user.get_username() if user else login
-    HistoryUserApp.objects.record(Status.LOGIN_FAILED, user, username=username, login=login)
+    details = {"login": login, "refused": True} if refused else {"login": login}
+    HistoryUserApp.objects.record(Status.LOGIN_FAILED, user, username=username, **details)
 
 
 def account_named(login):

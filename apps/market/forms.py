@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cart, Category, OutOfStock, Product
@@ -99,6 +100,15 @@ class CategoryForm(forms.ModelForm):
             help_text=_("Leave empty for a top-level category."),
         )
 
+    def save(self, commit=True):
+        """The saved category, or None if a move saved meanwhile made this one a loop (the
+        model checks again under its lock): the refusal becomes this form's error."""
+        try:
+            return super().save(commit)
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
+            return None
+
 
 class CartLineForm(forms.Form):
     """One change to one line of a cart (SPEC §3): `product`, `quantity`, `mode`."""
@@ -129,11 +139,13 @@ class CartLineForm(forms.Form):
 
     def save(self):
         """Apply the change; the cart checks the stock again under its lock, and a change that
-        lost a race for the last items becomes this form's error. Returns the new quantity, or
-        None if refused."""
+        lost a race for the last items, or for the product itself, becomes this form's error.
+        Returns the new quantity, or None if refused."""
         data = self.cleaned_data
         try:
             return self.cart.change_line(data["product"], data["quantity"], data["mode"])
         except OutOfStock as refusal:
             self.add_error("quantity", refusal.message)
-            return None
+        except Product.DoesNotExist:  # deleted by staff since the form checked it
+            self.add_error("product", self.fields["product"].error_messages["invalid_choice"])
+        return None

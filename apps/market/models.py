@@ -133,22 +133,39 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        """Save, refusing a parent that would put the category inside itself as the tree is
+        at that moment: the whole tree's rows are locked first, so moves happen one at a time
+        and the second of two crossing moves (X under Y, Y under X) sees the first and is
+        refused (ValidationError) instead of closing a loop. A new category has no
+        subcategories to loop through."""
+        with transaction.atomic():
+            if self.pk is not None and self.parent_id is not None:
+                tree = Category.objects.select_for_update().values_list("pk", "parent_id")
+                self.refuse_a_loop(dict(tree))
+            super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("market:category_detail", args=[self.pk])
 
     def clean(self):
-        if self.parent_id is not None and self.pk is not None:
-            ancestor = self.parent
-            while ancestor is not None:
-                if ancestor.pk == self.pk:
-                    raise ValidationError(
-                        {
-                            "parent": _(
-                                "A category can't be placed inside itself or its subcategories."
-                            )
-                        }
-                    )
-                ancestor = ancestor.parent
+        self.refuse_a_loop(dict(Category.objects.values_list("pk", "parent_id")))
+
+    def refuse_a_loop(self, parents):
+        """Raise ValidationError on `parent` if the category is its parent's ancestor, given
+        `parents` ({id: parent id} of every category). The walk up stops at a category seen
+        before, so even a loop already in the data (made behind the forms' back) ends it."""
+        if self.pk is None:
+            return
+        seen = set()
+        ancestor = self.parent_id
+        while ancestor is not None and ancestor not in seen:
+            if ancestor == self.pk:
+                raise ValidationError(
+                    {"parent": _("A category can't be placed inside itself or its subcategories.")}
+                )
+            seen.add(ancestor)
+            ancestor = parents.get(ancestor)
 
     def validate_constraints(self, exclude=None):
         # A clash of names is the name field's error, shown where the user can fix it.
@@ -265,6 +282,14 @@ class Product(models.Model):
     def get_absolute_url(self):
         return reverse("market:product_detail", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        """Delete the product and its cart lines, after a cart change that holds it
+        (Cart.change_line) has committed: the lines are collected under the lock, so none
+        written meanwhile is left behind."""
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
+            return super().delete(*args, **kwargs)
+
 
 PRICE_TOTAL = models.DecimalField(max_digits=14, decimal_places=2)  # sums of prices
 
@@ -369,11 +394,15 @@ class Cart(models.Model):
         """Make the line of `product` hold `quantity` (`set`) or `quantity` more (`add`).
 
         Returns the line's new quantity (0: the line is gone). Raises OutOfStock, changing
-        nothing, if the line would exceed the product's stock as it is now.
+        nothing, if the line would exceed the product's stock as it is now, and
+        Product.DoesNotExist if the product was deleted since the form saw it.
         """
         with transaction.atomic():
             self.lock()
-            product = Product.objects.get(pk=product.pk)  # the stock as it is now
+            # The stock as it is now, and the product kept until this change commits: its
+            # deletion (which locks it too, see Product.delete) waits, then takes this line with
+            # it, instead of leaving a line pointing at a product that is gone.
+            product = Product.objects.select_for_update(no_key=True).get(pk=product.pk)
             wanted = self.quantity_after(product, quantity, mode)
             if wanted > product.stock:
                 raise OutOfStock(product)

@@ -4,9 +4,10 @@ from allauth.core import ratelimit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .models import Profile
+from .models import Profile, UsernameSkeleton
 
 
 class ProfileForm(forms.ModelForm):
@@ -86,12 +87,29 @@ def limit_email_length(field):
     field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
+class UsernameTaken(Exception):
+    """Another sign-up took this username, or one that looks like it, since the form checked."""
+
+
 class SignupForm(allauth_forms.SignupForm):
-    """allauth's sign-up (settings.ACCOUNT_FORMS), refusing an address too long to store."""
+    """allauth's sign-up (settings.ACCOUNT_FORMS), refusing an address too long to store, and
+    a username taken meanwhile (see save)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         limit_email_length(self.fields["email"])
+
+    def save(self, request):
+        """The new account, with its cart, profile and username skeleton, in one transaction.
+        If a sign-up at the same moment took the name or a look-alike (the database refuses
+        the second skeleton), nothing is saved and UsernameTaken is raised for the view."""
+        try:
+            with transaction.atomic():
+                return super().save(request)
+        except IntegrityError as clash:
+            if UsernameSkeleton.objects.looks_like(self.cleaned_data["username"]).exists():
+                raise UsernameTaken from clash
+            raise
 
 
 class AddEmailForm(allauth_forms.AddEmailForm):

@@ -1,3 +1,7 @@
+import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -92,3 +96,68 @@ class Profile(models.Model):
     @property
     def full_name(self):
         return f"{self.first_name} {self.last_name}".strip()
+
+
+def username_skeleton(username):
+    """What `username` looks like, for telling look-alikes apart: NFKC-normalised (full-width
+    Ａ is A), case-folded, and each character that looks like another (Cyrillic а, Greek ο,
+    the digit 1 and the letter l) written as the one it looks like, from Unicode's table of
+    confusable characters (TR39). Two names with the same skeleton look the same."""
+    text = unicodedata.normalize("NFKC", username).casefold()
+    return "".join(look_alike_of(char) for char in text).casefold()
+
+
+def homoglyphs(char):
+    found = confusables.is_confusable(char, greedy=True)
+    if not found:
+        return []
+    glyphs = (glyph["c"].strip("\u200e\u200f") for glyph in found[0]["homoglyphs"])
+    return [glyph for glyph in glyphs if len(glyph) == 1]
+
+
+@lru_cache(maxsize=4096)
+def look_alike_of(char):
+    """The character that stands for `char` and all that look like it. Unicode's table maps a
+    look-alike to the one character it imitates (its prototype), which lists them all."""
+    glyphs = homoglyphs(char)
+    if len(glyphs) != 1:
+        return char  # a prototype, or a character nothing looks like
+    prototype = glyphs[0]
+    if homoglyphs(prototype) == [char]:
+        return min(char, prototype)  # two that only look like each other: one stands for both
+    return prototype
+
+
+class UsernameSkeletonQuerySet(models.QuerySet):
+    def looks_like(self, username):
+        """The skeletons of accounts whose username looks like `username` (the same one
+        included)."""
+        return self.filter(skeleton=username_skeleton(username))
+
+
+class UsernameSkeleton(models.Model):
+    """The skeleton of an account's username (username_skeleton), kept by the receivers.
+
+    Unique, so the database itself refuses a second account whose name looks like the first:
+    the check of the sign-up form holds even when two sign-ups arrive at the same moment.
+    `username` is the name it was made from: a save that left the name as it was costs no
+    write.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="username_skeleton",
+    )
+    username = models.CharField(max_length=150)
+    skeleton = models.CharField(max_length=600, unique=True)
+
+    objects = UsernameSkeletonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("username skeleton")
+        verbose_name_plural = _("username skeletons")
+
+    def __str__(self):
+        return self.skeleton

@@ -1,3 +1,5 @@
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,13 @@ from django.views.decorators.http import require_safe
 from shop.decorators import login_required
 from shop.http import leave_page
 
-from .forms import AccountDeleteForm, ProfileCreateForm, ProfileForm, ProfileSearchForm
+from .forms import (
+    AccountDeleteForm,
+    ProfileCreateForm,
+    ProfileForm,
+    ProfileSearchForm,
+    UsernameTaken,
+)
 from .models import Profile
 
 PROFILES_PER_PAGE = 25
@@ -205,3 +213,22 @@ def render_account_delete(request, account, form, status=200):
         ),
     }
     return render(request, template, context, status=status)
+
+
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up page, at /users/user/register/ (and allauth's /users/user/signup/).
+
+    The form checks that the username is free and looks like no other; a sign-up that took it
+    between that check and the save (SignupForm.save) gets the form back with that error, as
+    if it had been checked a moment later, instead of a 500.
+    """
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except UsernameTaken:
+            form.add_error("username", get_adapter().validation_error("username_look_alike"))
+            return self.form_invalid(form)
+
+
+signup = SignupView.as_view()

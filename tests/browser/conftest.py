@@ -14,6 +14,8 @@ import pytest
 from django.conf import settings
 from django.core.signals import got_request_exception
 
+from tests.servers import in_ci
+
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; `playwright install` would download its own
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,10 +27,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "browser"
 TIMEOUT_MS = 10_000  # generous for a loaded CI machine; a passing step takes milliseconds
-
-
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
 def missing_browser():

@@ -112,11 +112,21 @@ class TestLoginFailed:
         [record] = records(Status.LOGIN_FAILED)
         assert record.user == staff
 
-    def test_attempts_refused_by_the_rate_limit_never_reach_authentication(self, client, shopper):
-        for _ in range(7):
+    def test_attempts_refused_by_the_limit_are_recorded_marked_as_refused(
+        self, client, shopper, since
+    ):
+        for _ in range(5):
             client.post(LOGIN, {"login": "shopper", "password": "wrong"})
-        # Five failures; the sixth and seventh were refused before any password was checked.
-        assert len(records(Status.LOGIN_FAILED)) == 5
+        # The sixth and seventh are refused before any password is checked, the right one too.
+        client.post(LOGIN, {"login": "Shopper@Example.com", "password": "wrong"})
+        client.post(LOGIN, {"login": "shopper", "password": PASSWORD})
+        failed = HistoryUserApp.objects.filter(status=Status.LOGIN_FAILED).order_by("created", "pk")
+        assert [(r.user, r.details.get("refused", False)) for r in failed] == [
+            (shopper, False)
+        ] * 5 + [(shopper, True)] * 2
+        assert failed.last().details == {"login": "shopper", "refused": True}
+        assert "отказано" in failed.last().summary
+        assert not records(Status.LOGGED_IN)
 
     def test_a_wrong_password_on_account_deletion_is_not_a_login(self, shopper_client, shopper):
         shopper_client.delete(f"/users/user/delete/{shopper.pk}/", "password=wrong", FORM)

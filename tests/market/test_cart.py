@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from apps.market.models import Cart, CartItem, OutOfStock
+from apps.market.forms import CartLineForm
+from apps.market.models import Cart, CartItem, OutOfStock, Product
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,27 @@ class TestChangeLine:
         assert fragment.status_code == 422
         assert fragment.text.lstrip().startswith('<div id="cart"')
         assert lines(shopper.cart) == {"Чайник": 2}
+
+    @pytest.mark.parametrize("mode", ["set", "add"])
+    def test_a_product_deleted_while_the_change_is_checked_answers_422(
+        self, shopper_client, shopper, kettle, mug, monkeypatch, mode
+    ):
+        """Staff delete the product after the form found it and before the cart changes: the
+        shopper is told it is no longer for sale (a 500 before), and nothing changes."""
+        shopper.cart.change_line(mug, 1)
+        checked = CartLineForm.clean
+
+        def clean_then_delete(form):
+            data = checked(form)
+            Product.objects.filter(pk=kettle.pk).delete()
+            return data
+
+        monkeypatch.setattr(CartLineForm, "clean", clean_then_delete)
+        response = put(shopper_client, shopper.cart, product=kettle.pk, quantity=1, mode=mode)
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == ["product"]
+        assert response.context["form"].errors["product"] == ["Этот товар больше не продаётся."]
+        assert lines(shopper.cart) == {"Кружка": 1}
 
     @pytest.mark.parametrize(("mode", "quantity"), [("set", 6), ("add", 4), ("add", 10**30)])
     def test_a_line_never_exceeds_the_stock(self, shopper_client, shopper, kettle, mode, quantity):

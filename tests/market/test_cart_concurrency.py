@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from apps.market.models import CartItem
+from apps.market.models import Cart, CartItem, Product
 from tests.databases import postgresql_only
 from tests.factories import make_category, make_product
 
@@ -119,3 +119,69 @@ def test_the_same_holds_on_sqlite_the_default_setup(tmp_path):
     assert plenty == str([303] * THREADS)
     assert few == str([303] * 10 + [422] * 10)
     assert quantities == str([("Кружка", 10), ("Чайник", THREADS)])
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_product_deleted_while_a_cart_change_holds_it_goes_with_the_new_line(
+    make_user, monkeypatch
+):
+    """Staff delete a product while a shopper's change to it is under way: the deletion waits
+    for the change to commit, then takes the new line with it. (Before, the deletion went
+    first and the change failed at commit on the line's foreign key: a 500.)"""
+    buyer, manager = make_user("buyer"), make_user("manager", is_staff=True)
+    product = make_product(make_category("Кухня"), "Чайник", stock=5)
+    holding, release = threading.Event(), threading.Event()
+    quantity_after = Cart.quantity_after
+
+    def pause_inside_the_change(cart, *args, **kwargs):
+        if connection.in_atomic_block:  # in change_line, not in the form's first check
+            holding.set()
+            release.wait(timeout=60)
+        return quantity_after(cart, *args, **kwargs)
+
+    monkeypatch.setattr(Cart, "quantity_after", pause_inside_the_change)
+    answers = {}
+
+    def send(name, user, method, path, data):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        try:
+            body = urlencode(data)
+            answers[name] = client.generic(method, path, body, "application/x-www-form-urlencoded")
+        finally:
+            connection.close()
+
+    change = threading.Thread(
+        target=send,
+        args=(
+            "change",
+            buyer,
+            "PUT",
+            f"/market/cart/{buyer.cart.pk}/",
+            {"product": product.pk, "quantity": 1, "mode": "add"},
+        ),
+    )
+    change.start()
+    assert holding.wait(timeout=60)
+    deletion = threading.Thread(
+        target=send, args=("deletion", manager, "DELETE", f"/market/products/{product.pk}/", {})
+    )
+    deletion.start()
+    # Go on once the deletion waits for a lock, or has finished without waiting.
+    with connection.cursor() as cursor:
+        for _ in range(600):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] or not deletion.is_alive():
+                break
+            deletion.join(timeout=0.1)
+    release.set()
+    change.join()
+    deletion.join()
+    assert answers["change"].status_code == 303
+    assert answers["deletion"].status_code == 303
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert not CartItem.objects.exists()

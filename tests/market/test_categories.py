@@ -1,9 +1,13 @@
 """Categories: the tree, the category page, and the staff forms (SPEC §3)."""
 
+import threading
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.test import Client
 
+from apps.market.forms import CategoryForm
 from apps.market.models import Category
 from tests.factories import make_category, make_product
 
@@ -44,6 +48,14 @@ class TestTreePage:
         assert response.text.lstrip().startswith('<ul class="category-children')
         assert [(c.name, c.total_products) for c in response.context["children"]] == [("Кухня", 3)]
         assert "<html" not in response.text
+
+    def test_children_asked_without_htmx_lead_to_the_category_page(self, client, tree):
+        response = client.get(f"/market/category/{tree['home'].pk}/children/")
+        assert response.status_code == 302
+        assert response["Location"] == f"/market/category/{tree['home'].pk}/"
+        page = client.get(response["Location"])
+        assert "<html" in page.text
+        assert "Кухня" in page.text
 
     def test_children_of_an_unknown_category(self, client, tree):
         assert client.get("/market/category/999999/children/").status_code == 404
@@ -202,3 +214,93 @@ class TestEditCategory:
         response = staff_client.delete(f"/market/category/{tree['books'].pk}/")
         assert response.status_code == 405
         assert Category.objects.filter(pk=tree["books"].pk).exists()
+
+
+class TestLoops:
+    """Two simultaneous moves could put X under Y and Y under X (both answered 303): both left
+    the tree with their products, and any later move under them looped forever in clean()."""
+
+    def test_a_move_that_a_move_saved_meanwhile_makes_a_loop_is_refused(
+        self, staff_client, monkeypatch
+    ):
+        """Y is moved under X after this form checked X under Y and before it saves: the save,
+        which checks again under the tree's lock, refuses it with the field's error."""
+        x, y = make_category("X"), make_category("Y")
+        checked = CategoryForm.clean
+
+        def clean_then_someone_moves_y(form):
+            data = checked(form)
+            Category.objects.filter(pk=y.pk).update(parent=x)
+            return data
+
+        monkeypatch.setattr(CategoryForm, "clean", clean_then_someone_moves_y)
+        response = staff_client.put(
+            f"/market/category/{x.pk}/", urlencode({"name": "X", "parent": y.pk}), FORM
+        )
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == ["parent"]
+        assert Category.objects.get(pk=x.pk).parent_id is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_under_a_loop_already_in_the_data_ends(staff):
+    """A loop made behind the forms' back (two updates): moving another category under it
+    answers at once; the walk up the tree used to go round the loop forever. (The move runs in
+    a thread of its own, so that a walk that never ends fails the test instead of hanging it.)"""
+    x, y, z = make_category("X"), make_category("Y"), make_category("Z")
+    Category.objects.filter(pk=x.pk).update(parent=y)
+    Category.objects.filter(pk=y.pk).update(parent=x)
+    client = Client()
+    client.force_login(staff)
+    answers = []
+
+    def move():
+        try:
+            body = urlencode({"name": "Z", "parent": x.pk})
+            answers.append(client.put(f"/market/category/{z.pk}/", body, FORM))
+        finally:
+            connection.close()
+
+    mover = threading.Thread(target=move, daemon=True)
+    mover.start()
+    mover.join(timeout=120)
+    assert not mover.is_alive(), "the move never ended"
+    assert answers[0].status_code == 303
+    assert Category.objects.get(pk=z.pk).parent_id == x.pk
+    assert client.get(f"/market/category/{z.pk}/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_crossing_moves_at_once_never_make_a_loop(staff, monkeypatch):
+    """X under Y and Y under X, sent at the same moment by two staff members: both forms are
+    checked before either saves (a barrier holds them), one move is saved and the other is
+    refused (422), on SQLite and on PostgreSQL."""
+    x, y = make_category("X"), make_category("Y")
+    both_checked = threading.Barrier(2, timeout=60)
+    checked = CategoryForm.clean
+
+    def clean_and_wait(form):
+        data = checked(form)
+        both_checked.wait()
+        return data
+
+    monkeypatch.setattr(CategoryForm, "clean", clean_and_wait)
+    statuses = []
+
+    def move(category, parent):
+        client = Client(raise_request_exception=False)
+        client.force_login(staff)
+        try:
+            body = urlencode({"name": category.name, "parent": parent.pk})
+            statuses.append(client.put(f"/market/category/{category.pk}/", body, FORM).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=move, args=pair) for pair in ((x, y), (y, x))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303, 422]
+    parents = dict(Category.objects.values_list("name", "parent__name"))
+    assert parents in ({"X": "Y", "Y": None}, {"X": None, "Y": "X"})

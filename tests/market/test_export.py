@@ -57,6 +57,16 @@ def test_csv_format_byte_for_byte(staff_client, products):
     )
 
 
+def test_formula_look_alikes_are_escaped_too(staff_client, db):
+    """Full-width signs and invisible characters before a sign don't slip past the apostrophe,
+    in names, category paths and descriptions alike."""
+    category = make_category("\ufeff=cmd")
+    make_product(category, "＝HYPERLINK(1)", description="\u200b+1")
+    row = body(staff_client.get(URL)).splitlines()[1].split(",")
+    assert row[1:3] == ["'＝HYPERLINK(1)", "'\ufeff=cmd"]
+    assert row[5] == "'\u200b+1"
+
+
 def test_file_starts_with_the_utf8_byte_order_mark(staff_client, products):
     raw = b"".join(staff_client.get(URL).streaming_content)
     assert raw.startswith(b"\xef\xbb\xbfid,name,")

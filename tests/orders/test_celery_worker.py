@@ -13,7 +13,6 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from shop.tasks import app as celery_app
 from tests.orders.conftest import checkout_form
 from tests.orders.smtp import SMTPServer, free_port, parts
 
@@ -79,15 +78,12 @@ def worker(redis_url, settings):
     lines = []
     # This process hands tasks to the same broker.
     settings.TASKS_BROKER_URL = redis_url
-    celery_app.conf.broker_url = redis_url
     try:
         wait_for_line(process, " ready.", lines)
         yield smtp_port, process, lines
     finally:
         process.terminate()
         process.wait(timeout=60)
-        celery_app.conf.broker_url = "memory://"
-        celery_app.close()  # its connections to the test's Redis go with it
 
 
 def test_a_worker_process_sends_the_order_email(shopper_client, filled_cart, worker):

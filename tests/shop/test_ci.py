@@ -39,8 +39,9 @@ def test_ci_runs_the_whole_suite_on_both_databases():
         ("", "test"),
         ("DATABASE_URL=postgres://postgres@127.0.0.1:5432/shop ", "test"),
     ]
-    assert recipe("test").strip() == "$(BIN)/python -m pytest"  # no marker left out
-    assert recipe("test-browser").strip() == "$(BIN)/python -m pytest -m browser"
+    assert recipe("test").strip() == "$(PYTEST)"  # no marker left out
+    assert recipe("test-browser").strip() == "$(PYTEST) -m browser"
+    assert re.search(r"^PYTEST = \$\(BIN\)/python -m pytest (?!.*-m )", MAKEFILE, re.M)
 
 
 def test_without_chromium_the_journeys_skip_here_and_fail_in_ci(monkeypatch):

@@ -161,3 +161,97 @@ class TestHtmxResponses:
 
     def test_responses_vary_on_hx_request(self, client):
         assert "HX-Request" in client.get("/echo/")["Vary"]
+
+
+# --- Form bodies in another charset -------------------------------------------------------------
+
+
+def every_route():
+    from tests.shop.route_table import ROUTES
+    from tests.shop.test_permission_matrix import fill
+
+    return sorted(fill(template) for template in ROUTES)
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+@pytest.mark.parametrize("charset", ["utf-16", "UTF-32", "latin-1", "cp1251"])
+def test_a_form_declaring_another_charset_is_a_400_on_every_route(method, charset, staff):
+    """Django refuses such a body with BadRequest, but its own error pages read the body again
+    and failed: a 500 on any route that reads a form, the login page and the language
+    switcher included. Every route now answers 400, to a visitor checked for CSRF and to
+    staff alike."""
+    visitor = Client(enforce_csrf_checks=True)
+    staff_client = Client()
+    staff_client.force_login(staff)
+    body = "csrfmiddlewaretoken=x&login=a&password=b&language=en".encode(charset)
+    for client in (visitor, staff_client):
+        for path in every_route():
+            response = client.generic(method, path, body, f"{FORM}; charset={charset}")
+            assert response.status_code == 400, f"{method} {path}"
+            assert "UTF-8" in response.text
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", "utf8", "utf_8"])
+def test_a_form_declaring_utf8_under_any_name_is_read(client, charset):
+    response = client.post("/i18n/setlang/", "language=en&next=/", f"{FORM}; charset={charset}")
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "en"
+
+
+# --- Personal pages stay private ---------------------------------------------------------------
+
+
+def assert_private(response, where):
+    cache_control = response.get("Cache-Control", "")
+    assert "private" in cache_control, where
+    assert "no-store" in cache_control, where
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.django_db
+def test_every_page_for_a_logged_in_user_is_private_and_not_stored(client, shopper, staff):
+    """No shared proxy may keep a shopper's cart, profile or account pages, nor staff's
+    history, carts, profiles and exports (they were sent with no Cache-Control at all); nor a
+    catalogue page whose navbar names them."""
+    client.force_login(shopper)
+    profile = shopper.profile.pk
+    pages = [
+        "/market/cart/",
+        f"/market/cart/{shopper.cart.pk}/",
+        f"/users/profile/{profile}/",
+        f"/users/profile/{profile}/edit/",
+        f"/users/user/delete/{shopper.pk}/",
+        "/users/user/email/",
+        "/users/user/password/change/",
+        "/users/user/logout/",
+        "/market/products/",
+        "/",
+    ]
+    for path in pages:
+        response = client.get(path, headers={"HX-Request": "true"} if "edit" in path else {})
+        assert response.status_code == 200, path
+        assert_private(response, path)
+    response = client.put(f"/users/profile/{profile}/", "first_name=A&last_name=B", FORM)
+    assert_private(response, "PUT profile")
+    client.force_login(staff)
+    for path in ("/history/", "/market/cart/", "/users/profile/", "/market/export/product"):
+        assert_private(client.get(path), path)
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.django_db
+def test_account_pages_are_private_for_visitors_too(client):
+    for path in ("/users/user/login/", "/users/user/register/", "/users/user/password/reset/"):
+        assert_private(client.get(path), path)
+    key_page = client.get("/users/user/password/reset/key/1-not-a-real-key/")
+    assert_private(key_page, "reset key")
+
+
+@pytest.mark.urls("shop.urls")
+@pytest.mark.django_db
+def test_visitors_catalogue_pages_are_not_marked_private(client):
+    for path in ("/", "/market/products/", "/market/category/"):
+        assert "private" not in client.get(path).get("Cache-Control", ""), path

@@ -103,14 +103,15 @@ def login_url(path):
     return f"{reverse('account_login')}?next={quote(path, safe='/')}"
 
 
-def assert_answer(response, expected, path):
+def assert_answer(response, expected, path, world=None):
     where = f"{response.request['REQUEST_METHOD']} {path}"
     if expected == LOGIN:
         assert response.status_code == 302, where
         assert response["Location"] == login_url(path), where
     elif isinstance(expected, Redirect):
         assert response.status_code == 302, where
-        assert urlsplit(response["Location"]).path == expected.to, where
+        to = world.path(expected.to) if world else expected.to
+        assert urlsplit(response["Location"]).path == to, where
     else:
         assert response.status_code == expected, where
 
@@ -161,7 +162,7 @@ def test_each_role_gets_the_answer_the_spec_gives(world, template, method, role)
     case = ROUTES[template].cases[method]
     path = world.path(template)
     response = send(client_as(world, role), method, path, case.data(world, role))
-    assert_answer(response, case.answers[role], path)
+    assert_answer(response, case.answers[role], path, world)
 
 
 @pytest.mark.django_db

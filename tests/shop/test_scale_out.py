@@ -11,12 +11,9 @@ import json
 import os
 import re
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -26,6 +23,7 @@ import psycopg
 import pytest
 
 from tests.databases import postgresql_only
+from tests.servers import free_port, redis_server, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "scale-out-password-1"
@@ -49,12 +47,6 @@ product = Product.objects.create(
 ids = {{"cart": shopper.cart.pk, "product": product.pk, "category": product.category_id}}
 print(json.dumps(ids))
 """
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Browser:
@@ -90,32 +82,10 @@ class Browser:
         return self.request(url, data, method="PUT", headers=headers)
 
 
-def wait_until_listening(port, process):
-    for _ in range(300):
-        if process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    """A Redis server of the test's own, on a free port, keeping nothing on disk."""
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    command = [shutil.which("redis-server") or "redis-server", "--port", str(port)]
-    command += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        wait_until_listening(port, server)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,19 @@
 """Settings come from the environment (SPEC §1). Each case imports the settings in a fresh process,
 since Django reads them once per process."""
 
+import http.cookiejar
 import json
 import os
+import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+
+from tests.servers import free_port, redis_server, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -35,6 +41,7 @@ print(json.dumps({
     "EMAIL_PORT": settings.EMAIL_PORT,
     "EMAIL_USE_TLS": settings.EMAIL_USE_TLS,
     "LANGUAGE_CODE": settings.LANGUAGE_CODE,
+    "TRUSTED_PROXY_COUNT": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
 }))
 """
 
@@ -67,7 +74,7 @@ def test_production_defaults_debug_off_https_on_sqlite_moscow():
     assert values["ALLOWED_HOSTS"] == ["shop.example.com", "www.shop.example.com"]
     assert values["ENGINE"] == "shop.sqlite3"
     assert values["NAME"] == str(ROOT / "db.sqlite3")
-    assert values["CACHE"].endswith("LocMemCache")
+    assert values["CACHE"] == "django.core.cache.backends.db.DatabaseCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
@@ -93,6 +100,16 @@ def test_debug_runs_without_secret_and_https_can_be_switched_off():
     assert plain["SECURE_SSL_REDIRECT"] is False
     assert plain["SESSION_COOKIE_SECURE"] is False
     assert plain["TIME_ZONE"] == "Asia/Tokyo"
+
+
+def test_trusted_proxies_come_from_the_environment_and_none_by_default():
+    assert settings_for(PRODUCTION)["TRUSTED_PROXY_COUNT"] == 0
+    behind_one = settings_for({**PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": "1"})
+    assert behind_one["TRUSTED_PROXY_COUNT"] == 1
+    for wrong in ("-1", "one"):
+        result = run_python(PROBE, {**PRODUCTION, "DJANGO_TRUSTED_PROXY_COUNT": wrong})
+        assert result.returncode != 0
+        assert "DJANGO_TRUSTED_PROXY_COUNT must be a whole number" in result.stderr
 
 
 def test_malformed_switch_is_refused():
@@ -124,7 +141,8 @@ def test_database_redis_and_email_come_from_the_environment():
     )
 
 
-def test_redis_cache_really_works_with_a_real_server():
+def test_redis_cache_really_works_with_a_real_server(tmp_path):
+    """Against a Redis server of the test's own: the machine's shared one is not ours to use."""
     code = """
 import django, uuid
 django.setup()
@@ -134,7 +152,8 @@ cache.set(key, "привет", 30)
 print(cache.get(key))
 cache.delete(key)
 """
-    result = run_python(code, {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    with redis_server(tmp_path) as redis_url:
+        result = run_python(code, {**PRODUCTION, "REDIS_URL": redis_url})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "привет"
 
@@ -152,3 +171,61 @@ def test_deployment_checks_pass_with_production_values(https):
         env["DJANGO_HTTPS"] = "0"
         result = run_python(None, env, "manage.py", "check", "--deploy")
         assert "SECURE_SSL_REDIRECT" in result.stdout + result.stderr
+
+
+SEED_SHOPPER = """
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_user("buyer", "buyer@example.com", "right-password-1")
+"""
+
+
+@pytest.mark.processes
+def test_without_redis_the_failed_login_limit_is_one_for_all_workers(tmp_path):
+    """The default setup (no REDIS_URL) under gunicorn with three workers: the limit of five
+    failed logins counts once for the whole shop. With a per-process cache each worker
+    counted its own: twelve failures and the right password still got in."""
+    env = {
+        **PRODUCTION,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "0",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shop.sqlite3'}",
+    }
+    assert run_python(None, env, "manage.py", "migrate", "-v0").returncode == 0
+    assert run_python(SEED_SHOPPER, env).returncode == 0
+    port = free_port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "shop.wsgi", "-w", "3", "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env={**clean, **env, "DJANGO_SETTINGS_MODULE": "shop.settings"},
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_listening(port, server)
+        login = f"http://127.0.0.1:{port}/users/user/login/"
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+        def attempt(password):
+            with opener.open(login, timeout=30) as page:
+                html = page.read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+            form = {"login": "buyer", "password": password, "csrfmiddlewaretoken": token}
+            request = urllib.request.Request(login, urlencode(form).encode())
+            request.add_header("Accept-Language", "en")
+            with opener.open(request, timeout=30) as answer:
+                return answer.geturl(), answer.read().decode()
+
+        for _ in range(12):
+            attempt("wrong")
+        url, page = attempt("right-password-1")
+        assert url == login  # still on the login page, not logged in
+        assert "Too many failed login attempts" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client, override_settings
 
 from apps.users.models import Profile
 from tests.factories import PASSWORD
@@ -106,6 +107,32 @@ class TestLogin:
         client.post(LOGIN, {"login": "anna", "password": PASSWORD})
         assert logged_in_user_id(client) is not None
 
+    @override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+    def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(self, client, shopper):
+        """Behind the README's proxy (DJANGO_TRUSTED_PROXY_COUNT=1) every request comes from the
+        proxy; the limit of 10 failed logins a minute per address counts the address the proxy
+        saw, the last one of X-Forwarded-For, so one client's failures lock out nobody else,
+        and what a client writes in front of it changes nothing."""
+        proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+        def from_client(address, forged=""):
+            return {**proxy, "HTTP_X_FORWARDED_FOR": f"{forged}{address}"}
+
+        for n in range(10):  # ten different names: the limit per account stays out of it
+            client.post(
+                LOGIN, {"login": f"nobody{n}", "password": "x"}, **from_client("203.0.113.7")
+            )
+        refused = client.post(
+            LOGIN,
+            {"login": "shopper", "password": PASSWORD},
+            headers=EN,
+            **from_client("203.0.113.7", forged="198.51.100.1, "),
+        )
+        assert "Too many failed login attempts" in refused.text
+        assert logged_in_user_id(client) is None
+        client.post(LOGIN, {"login": "shopper", "password": PASSWORD}, **from_client("203.0.113.8"))
+        assert logged_in_user_id(client) == str(shopper.pk)
+
     def test_the_rate_limit_message_is_russian_too(self, client, shopper):
         for _ in range(5):
             client.post(LOGIN, {"login": "shopper", "password": "wrong"})
@@ -160,6 +187,24 @@ class TestSignup:
     def test_sends_a_confirmation_email(self, client):
         client.post(REGISTER, self.DATA)
         assert [message.to for message in mail.outbox] == [["newbie@example.com"]]
+
+    def test_an_address_already_registered_is_not_revealed(self, client, shopper):
+        """Sign-up answers alike whether the address is somebody's or nobody's (it said "already
+        registered" before, while the password reset page says nothing): the new account is
+        made and logged in, and the address's owner gets an email about it instead."""
+        shopper.emailaddress_set.create(email=shopper.email, verified=True, primary=True)
+        fresh = Client().post(REGISTER, {**self.DATA, "username": "fresh", "email": "f@x.ru"})
+        taken = client.post(REGISTER, {**self.DATA, "email": "Shopper@Example.com"}, headers=EN)
+        assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
+        assert (taken.status_code, taken["Location"]) == (302, "/")
+        newbie = get_user_model().objects.get(username="newbie")
+        assert logged_in_user_id(client) == str(newbie.pk)
+        assert ["shopper@example.com"] in [message.to for message in mail.outbox]
+        # The owner's account is untouched and still theirs, by username or by address.
+        client.post(LOGOUT)
+        client.post(LOGIN, {"login": "shopper@example.com", "password": PASSWORD})
+        assert logged_in_user_id(client) == str(shopper.pk)
+        assert not EmailAddress.objects.filter(user=newbie, verified=True).exists()
 
     def test_invalid_data_shows_errors_on_the_fields(self, client, shopper):
         data = {**self.DATA, "username": "shopper", "password2": "something-else"}

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -146,7 +146,9 @@ def category_list(request):
 @cache_page_for_visitors
 @require_safe
 def category_children(request, pk):
-    """One category's subcategories, for expanding the tree in place.
+    """One category's subcategories, for expanding the tree in place. Only htmx asks for them:
+    anyone else who lands here (a link opened in a new tab, a bookmark, a crawler) is sent to
+    the category's own page, which lists them.
 
     Template: market/category_list.html#category-children. Context: `tree`, `category`.
     """
@@ -154,6 +156,8 @@ def category_children(request, pk):
     category = tree.get(pk)
     if category is None:
         raise Http404
+    if not request.htmx:
+        return redirect(category)
     context = {"tree": tree, "category": category, "children": tree.children[pk]}
     return render(request, "market/category_list.html#category-children", context)
 
@@ -214,8 +218,7 @@ def category_update(request, pk):
     """PUT /market/category/<id>/: name and parent; no parent moves it to the top level."""
     category = get_object_or_404(Category, pk=pk)
     form = CategoryForm(request.POST, instance=category, tree=Category.objects.tree())
-    if form.is_valid():
-        form.save()
+    if form.is_valid() and form.save() is not None:
         messages.success(request, _("Category “%(name)s” saved.") % {"name": category.name})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)

@@ -110,8 +110,9 @@ TEMPLATES = [
                 "apps.market.context_processors.cart_badge",
                 "apps.market.cache.csrf_placeholder",
             ],
-            # {% partialdef %} in every template without a {% load %}, as Django 6 ships it.
-            "builtins": ["template_partials.templatetags.partials"],
+            # {% partialdef %} in every template without a {% load %}, as Django 6 ships it;
+            # the `quoted` filter, which every app's templates use for names in quotes.
+            "builtins": ["template_partials.templatetags.partials", "shop.text"],
         },
     },
 ]

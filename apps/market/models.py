@@ -18,7 +18,8 @@ class CategoryTree:
 
     Built from two queries (the categories, the product count of each), after which paths,
     subtrees and totals cost no query at all, whatever the depth: the catalogue pages stay at a
-    fixed number of queries. Each category gets `total_products` (its own and its subcategories').
+    fixed number of queries. Each category gets `subcategories` (its children, in display order)
+    and `total_products` (its own and its subcategories').
     """
 
     def __init__(self, categories, product_counts):
@@ -26,6 +27,8 @@ class CategoryTree:
         self.children = defaultdict(list)
         for category in categories:  # already in display order
             self.children[category.parent_id].append(category)
+        for category in categories:
+            category.subcategories = self.children[category.pk]
         self._subtree_ids = {}
         self._path_names = {}
         for root in self.children[None]:
@@ -34,7 +37,6 @@ class CategoryTree:
     def _collect(self, category, product_counts):
         ids = [category.pk]
         category.total_products = product_counts.get(category.pk, 0)
-        category.child_count = len(self.children[category.pk])
         for child in self.children[category.pk]:
             if child.pk not in self._subtree_ids:  # a cycle made behind the forms' back
                 ids += self._collect(child, product_counts)

@@ -151,7 +151,6 @@ SHOP_ROUTES = {
         {"GET": everyone(200), "PUT": staff_only(303, body=category_form)}
     ),
     "/market/category/{category}/edit/": Route({"GET": staff_only(200)}),
-    "/market/category/{category}/children/": Route({"GET": everyone(200)}),
     # Everyone logged in has a cart of their own here (staff: the list of all carts).
     "/market/cart/": Route({"GET": logged_in(200)}),
     "/market/cart/{cart}/": Route(

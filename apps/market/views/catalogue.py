@@ -135,27 +135,14 @@ def product_delete_confirm(request, pk):
 @cache_page_for_visitors
 @require_safe
 def category_list(request):
-    """The category tree, top level first; deeper levels expand in place with htmx.
+    """The whole category tree: every category under its parent with how many products it and
+    its subcategories hold; the levels below the second start folded, in the page itself, so
+    that the tree works without JavaScript.
 
-    Template: market/category_list.html. Context: `tree`, `children` (the top level).
+    Template: market/category_list.html. Context: `roots` (each category has `subcategories`
+    and `total_products`, from CategoryTree).
     """
-    tree = Category.objects.tree()
-    return render(request, "market/category_list.html", {"tree": tree, "children": tree.roots})
-
-
-@cache_page_for_visitors
-@require_safe
-def category_children(request, pk):
-    """One category's subcategories, for expanding the tree in place.
-
-    Template: market/category_list.html#category-children. Context: `tree`, `category`.
-    """
-    tree = Category.objects.tree()
-    category = tree.get(pk)
-    if category is None:
-        raise Http404
-    context = {"tree": tree, "category": category, "children": tree.children[pk]}
-    return render(request, "market/category_list.html#category-children", context)
+    return render(request, "market/category_list.html", {"roots": Category.objects.tree().roots})
 
 
 @staff_required

@@ -134,6 +134,7 @@ HOME = Redirect("/")
 SHOP_ROUTES = {
     "/": Route({"GET": everyone(200)}),
     "/healthz": Route({"GET": everyone(200)}),
+    "/robots.txt": Route({"GET": everyone(200)}),
     "/market/products/": Route({"GET": everyone(200), "POST": staff_only(303, body=product_form)}),
     "/market/products/new/": Route({"GET": staff_only(200)}),
     "/market/products/{product}/": Route(

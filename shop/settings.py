@@ -184,7 +184,8 @@ LOGIN_REDIRECT_URL = "/"
 
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/users/forms.py)
+ACCOUNT_FORMS = {  # allauth's, with our labels and address lengths (apps/users/forms.py)
+    "login": "apps.users.forms.LoginForm",
     "signup": "apps.users.forms.SignupForm",
     "add_email": "apps.users.forms.AddEmailForm",
 }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.users.models import Profile  # the history knows the users app, never the other way
+from shop.text import quoted
 
 
 def start_of_day(day):
@@ -115,7 +116,7 @@ class HistoryUserApp(models.Model):
         """The event's details in words: the login name a failed login tried, the fields a
         profile update changed."""
         if self.status == self.Status.LOGIN_FAILED and self.details.get("login"):
-            return gettext("tried “%(login)s”") % {"login": self.details["login"]}
+            return gettext("tried %(login)s") % {"login": quoted(self.details["login"])}
         if self.status == self.Status.PROFILE_UPDATED and self.details.get("fields"):
             labels = []
             for name in self.details["fields"]:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.text import quoted
+
 from .cache import bump, cached
 
 
@@ -245,12 +247,12 @@ class OutOfStock(Exception):
     def __init__(self, product):
         self.product = product
         if product.stock:
-            message = _("Only %(count)s left of “%(name)s”.") % {
+            message = _("Only %(count)s left of %(name)s.") % {
                 "count": product.stock,
-                "name": product.name,
+                "name": quoted(product.name),
             }
         else:
-            message = _("“%(name)s” is out of stock.") % {"name": product.name}
+            message = _("%(name)s is out of stock.") % {"name": quoted(product.name)}
         super().__init__(message)
         self.message = message
 

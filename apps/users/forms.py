@@ -86,6 +86,15 @@ def limit_email_length(field):
     field.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
 
 
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login (settings.ACCOUNT_FORMS), its field labelled with what it takes: allauth
+    calls it "Login" (in Russian «Войти», the button's word)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or email")
+
+
 class SignupForm(allauth_forms.SignupForm):
     """allauth's sign-up (settings.ACCOUNT_FORMS), refusing an address too long to store."""
 

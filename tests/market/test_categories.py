@@ -130,7 +130,14 @@ class TestCategoryPage:
     def test_empty_category(self, client, tree):
         empty = make_category("Пусто", parent=tree["books"])
         response = client.get(f"/market/category/{empty.pk}/")
-        assert "Ничего не нашлось." in response.text
+        assert "Товаров здесь пока нет." in response.text
+        assert 'href="/market/products/">Перейти в каталог</a>' in response.text
+
+    def test_a_search_that_finds_nothing_in_the_category(self, client, tree):
+        url = f"/market/category/{tree['kitchen'].pk}/"
+        response = client.get(url, {"q": "самолёт"})
+        assert "По запросу «самолёт» в разделе «Кухня» ничего не нашлось." in response.text
+        assert f'href="{url}">Показать все товары раздела «Кухня»</a>' in response.text
 
     def test_unknown_category(self, client, tree):
         assert client.get("/market/category/999999/").status_code == 404

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from shop.decorators import staff_required
 from shop.http import leave_page
+from shop.text import quoted
 
 from ..cache import cache_page_for_visitors
 from ..forms import CategoryForm, ProductFilterForm, ProductForm
@@ -62,7 +63,7 @@ def product_create(request):
     form = ProductForm(request.POST, tree=tree)
     if form.is_valid():
         product = form.save()
-        messages.success(request, _("Product “%(name)s” created.") % {"name": product.name})
+        messages.success(request, _("Product %(name)s created.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
 
@@ -101,7 +102,7 @@ def product_update(request, pk):
     form = ProductForm(request.POST, instance=product, tree=Category.objects.tree())
     if form.is_valid():
         form.save()
-        messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
+        messages.success(request, _("Product %(name)s saved.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
 
@@ -118,7 +119,7 @@ def product_delete(request, pk):
     """DELETE /market/products/<id>/: the product and its cart lines go."""
     product = get_object_or_404(Product, pk=pk)
     product.delete()
-    messages.success(request, _("Product “%(name)s” deleted.") % {"name": product.name})
+    messages.success(request, _("Product %(name)s deleted.") % {"name": quoted(product.name)})
     return leave_page(request, "market:product_list")
 
 
@@ -152,7 +153,7 @@ def category_create(request):
     form = CategoryForm(request.POST, tree=tree)
     if form.is_valid():
         category = form.save()
-        messages.success(request, _("Category “%(name)s” created.") % {"name": category.name})
+        messages.success(request, _("Category %(name)s created.") % {"name": quoted(category.name)})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)
 
@@ -203,7 +204,7 @@ def category_update(request, pk):
     form = CategoryForm(request.POST, instance=category, tree=Category.objects.tree())
     if form.is_valid():
         form.save()
-        messages.success(request, _("Category “%(name)s” saved.") % {"name": category.name})
+        messages.success(request, _("Category %(name)s saved.") % {"name": quoted(category.name)})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)
 

@@ -13,7 +13,7 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bench.seed import seed  # noqa: E402
+from bench.seed import seed, seed_orders  # noqa: E402
 
 
 def session_cookies(user, path):
@@ -33,6 +33,12 @@ def main():
     cart = shopper.cart
     shopper_cookie, shopper_csrf = session_cookies(shopper, cart.get_absolute_url())
     staff_cookie, _ = session_cookies(staff, "/")
+    buyers, endless = seed_orders(shopper)
+    checkout = [
+        {"cart": buyer.cart.pk, "cookie": cookie, "csrf": csrf}
+        for buyer in buyers
+        for cookie, csrf in [session_cookies(buyer, buyer.cart.get_absolute_url())]
+    ]
     print(
         json.dumps(
             {
@@ -42,6 +48,7 @@ def main():
                 "shopper_cookie": shopper_cookie,
                 "shopper_csrf": shopper_csrf,
                 "staff_cookie": staff_cookie,
+                "checkout": {"product": endless.pk, "buyers": checkout},
             }
         )
     )

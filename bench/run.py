@@ -5,9 +5,10 @@ as a ratio to the bare view measured in the same round), times the CSV export of
 catalogue, and writes both to bench/results/ as JSON and markdown. BENCH.md explains the figures.
 
 Environment: BENCH_PRODUCTS (10000), BENCH_ROUNDS (3), BENCH_DURATION (5s per target and round),
-BENCH_CONNECTIONS (16), BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/shop_bench; the
-database is dropped and created anew), REDIS_URL (the cache; the Makefile points it at the local
-Redis, database 1, which the run clears).
+BENCH_CONNECTIONS (16), BENCH_PORT (8765), BENCH_DATABASE_URL
+(postgres://postgres@127.0.0.1:5432/shop_bench; the database is dropped and created anew),
+REDIS_URL (the cache; the Makefile points it at the local Redis, database 1, which the run
+clears).
 """
 
 import json
@@ -19,18 +20,20 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))  # another port when 8765 is taken
 BASE = f"http://127.0.0.1:{PORT}"
 TARGETS_PAGE_RATIO = {  # the floors of issue 8, as ratios to the bare view
     "product list": 0.30,
@@ -129,6 +132,7 @@ def targets(info, workdir):
         return str(path)
 
     shopper = script("shopper", HEADER_LUA, cookie=info["shopper_cookie"])
+    staff = script("staff", HEADER_LUA, cookie=info["staff_cookie"])
     cart_put = script(
         "cart_put",
         CART_PUT_LUA,
@@ -146,6 +150,7 @@ def targets(info, workdir):
         "product page": (f"/market/products/{info['product']}/", None),
         "cart page (logged in)": (cart, shopper),
         "cart PUT (htmx)": (cart, cart_put),
+        "staff order list": ("/orders/", staff),
     }
 
 
@@ -188,6 +193,69 @@ def time_export(master, staff_cookie):
     }
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the 303 after placing an order is the answer measured, not the next page
+
+
+def time_checkouts(checkout, seconds):
+    """Placing orders (wrk can't carry a fresh token and a refilled cart per request): each
+    bench buyer, in a thread of its own, refills its cart (an htmx cart PUT), opens the
+    checkout page (its one-time token and total) and places the order, for `seconds`. Only the
+    placing POST is timed."""
+    opener = urllib.request.build_opener(NoRedirect)
+    form = "application/x-www-form-urlencoded"
+    deadline = time.monotonic() + seconds
+    timings, errors, lock = [], [], threading.Lock()
+
+    def buyer(who):
+        headers = {"Cookie": who["cookie"], "X-CSRFToken": who["csrf"], "Content-Type": form}
+        cart = f"{BASE}/market/cart/{who['cart']}/"
+        refill = f"product={checkout['product']}&quantity=2&mode=set".encode()
+        while time.monotonic() < deadline:
+            put = urllib.request.Request(
+                cart, refill, {**headers, "HX-Request": "true"}, method="PUT"
+            )
+            opener.open(put, timeout=30).read()
+            request = urllib.request.Request(f"{BASE}/orders/checkout/", headers=headers)
+            page = opener.open(request, timeout=30).read().decode()
+            fields = dict(re.findall(r'name="(token|total)" value="([^"]+)"', page))
+            body = urlencode(
+                {
+                    **fields,
+                    "name": "Покупатель",
+                    "email": "buyer@example.com",
+                    "phone": "+7 900 000-00-00",
+                    "delivery": "pickup",
+                    "payment": "invoice",
+                    "csrfmiddlewaretoken": who["csrf"],
+                }
+            ).encode()
+            started = time.perf_counter()
+            try:
+                opener.open(urllib.request.Request(f"{BASE}/orders/", body, headers), timeout=30)
+                status = 200
+            except urllib.error.HTTPError as answer:
+                status = answer.code
+            with lock:
+                (timings if status == 303 else errors).append(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=buyer, args=(who,)) for who in checkout["buyers"]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cuts = statistics.quantiles(timings, n=100) if len(timings) > 1 else [0] * 99
+    return {
+        "buyers": len(threads),
+        "orders": len(timings),
+        "orders_per_second": round(len(timings) / seconds, 1),
+        "p50_ms": round(cuts[49] * 1000, 2),
+        "p99_ms": round(cuts[98] * 1000, 2),
+        "errors": len(errors),
+    }
+
+
 def summarise(rounds):
     names = rounds[0].keys()
     summary = {}
@@ -208,7 +276,7 @@ def summarise(rounds):
     return summary
 
 
-def markdown(meta, summary, export):
+def markdown(meta, summary, export, checkout):
     lines = [
         f"# Benchmark {meta['started']}",
         "",
@@ -236,6 +304,11 @@ def markdown(meta, summary, export):
         f"({export['rows_per_second']} rows/s, {export['megabytes']} MB); worker memory "
         f"{export['worker_rss_before_mib']} MiB before, peak {export['worker_peak_rss_mib']} MiB "
         "during the export.",
+        "",
+        f"Placing orders ({checkout['buyers']} shoppers at once, each refilling the cart and "
+        f"opening the checkout between orders): {checkout['orders']} orders, "
+        f"{checkout['orders_per_second']} a second; the placing POST p50 {checkout['p50_ms']} ms, "
+        f"p99 {checkout['p99_ms']} ms; {checkout['errors']} refused.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -288,6 +361,8 @@ def main():
                         for name, (path, script) in plan.items()
                     }
                 )
+        log("Placing orders…")
+        checkout = time_checkouts(info["checkout"], seconds(duration) * rounds)
         log("Timing the CSV export…")
         export = time_export(server, info["staff_cookie"])
     finally:
@@ -306,11 +381,18 @@ def main():
         "rounds": rounds,
         "cpus": os.cpu_count(),
     }
-    report = markdown(meta, summary, export)
+    report = markdown(meta, summary, export, checkout)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{started}.json").write_text(
         json.dumps(
-            {"meta": meta, "targets": summary, "rounds": measured, "export": export}, indent=2
+            {
+                "meta": meta,
+                "targets": summary,
+                "rounds": measured,
+                "export": export,
+                "checkout": checkout,
+            },
+            indent=2,
         )
     )
     (RESULTS / f"{started}.md").write_text(report)

@@ -1,5 +1,6 @@
 """A large catalogue for the benchmark: a three-level tree of about 200 categories and N products
-(10,000 by default), plus a shopper with 5 cart lines and a staff account."""
+(10,000 by default), plus a shopper with 5 cart lines and a staff account; 2,000 orders for the
+staff's order list and shoppers to place more (seed_orders)."""
 
 import random
 from decimal import Decimal
@@ -8,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from apps.market.models import Cart, Category, Product
+from apps.orders.models import Order, OrderLine
 
 ROOTS = ["Электроника", "Дом и кухня", "Одежда", "Обувь", "Книги", "Спорт", "Красота", "Детям"]
 KINDS = ["Новинки", "Хиты", "Премиум", "Эконом", "Распродажа"]
@@ -57,3 +59,48 @@ def seed(products=10_000, seed=42):
         cart.change_line(product, 2)
     sample = Product.objects.filter(stock__gt=0).order_by("pk").first()
     return shopper, staff, sample, kinds[0]
+
+
+BUYERS = 4  # shoppers placing orders at the same time in the checkout benchmark
+
+
+@transaction.atomic
+def seed_orders(shopper, count=2000):
+    """`count` orders of `shopper` with three lines each, in every status, for the staff's
+    order list; and BUYERS shoppers who will check out a product that never runs out. Returns
+    (the buyers, that product)."""
+    products = list(Product.objects.order_by("pk")[:30])
+    statuses = [status for status, _ in Order.Status.choices]
+    orders = Order.objects.bulk_create(
+        Order(
+            user=shopper,
+            status=statuses[n % len(statuses)],
+            paid=n % 3 == 0,
+            name="Покупатель Бенчмарков",
+            email=shopper.email,
+            phone="+7 900 000-00-00",
+            delivery="courier",
+            address="Москва, ул. Тверская, д. 1",
+            payment="invoice",
+            total=sum(p.price for p in products[n % 10 : n % 10 + 3]),
+            token=f"bench-{n}",
+        )
+        for n in range(count)
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(order=order, product=p, name=p.name, price=p.price, quantity=1)
+        for n, order in enumerate(orders)
+        for p in products[n % 10 : n % 10 + 3]
+    )
+    endless = Product.objects.create(
+        name="Чайник для бенчмарка",
+        price=Decimal("1990.00"),
+        stock=10**9,
+        category=products[0].category,
+    )
+    users = get_user_model().objects
+    buyers = [
+        users.create_user(f"bench-buyer-{n}", f"bench-buyer-{n}@example.com", PASSWORD)
+        for n in range(BUYERS)
+    ]
+    return buyers, endless

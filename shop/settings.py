@@ -1,7 +1,8 @@
 """Settings of the shop: one module for every environment, configured by environment variables.
 
 The variables (SPEC §1, README): DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG,
-DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TIME_ZONE, and the EMAIL_* group.
+DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TIME_ZONE, TASKS_BROKER_URL, and the
+EMAIL_* group.
 The defaults are safe for production (debug off, HTTPS on); `make run` turns debug on for
 development.
 """
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "apps.market",
     "apps.users",
     "apps.history",
+    "apps.orders",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +254,25 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "shop@localhost")
+# A mail server that stops answering holds a task for this long at most, then it is retried.
+EMAIL_TIMEOUT = 10
+
+# --- Tasks (work that leaves the request: emails) -----------------------------------------------
+
+# With a broker (redis://... or amqp://...), tasks go to a Celery worker process
+# (`celery -A shop.tasks worker`); without one, each runs in a background thread of the app's own
+# process once the transaction commits (shop/tasks.py). Either way a failure is retried
+# with exponential backoff: TASKS_RETRY_DELAY seconds, doubling up to TASKS_RETRY_MAX_DELAY,
+# TASKS_MAX_RETRIES times.
+TASKS_BROKER_URL = os.environ.get("TASKS_BROKER_URL", "")
+TASKS_RETRY_DELAY = 10
+TASKS_RETRY_MAX_DELAY = 3600
+TASKS_MAX_RETRIES = 8  # 10 s, 20 s, ... about 40 minutes in all
+CELERY_BROKER_URL = TASKS_BROKER_URL or "memory://"  # memory://: never used (see shop/tasks.py)
+CELERY_TASK_IGNORE_RESULT = True  # nothing waits for a result; no result backend needed
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves it to the next one
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Logging ------------------------------------------------------------------------------------
 

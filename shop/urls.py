@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/user/register/", account_views.signup, name="account_signup"),
     path("users/", include("apps.users.urls")),
     path("history/", include("apps.history.urls")),
+    path("orders/", include("apps.orders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
+from shop.tasks import in_process
 from tests.factories import PASSWORD
 
 # Fuzzing (tests/*/test_fuzz_*.py): enough examples to find the odd input, few enough that the
@@ -48,6 +49,14 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _finish_tasks():
+    """Tasks a test queued in this process (emails after a commit, shop/tasks.py) finish in
+    it, not while the next test's database is being set up."""
+    yield
+    assert in_process.wait(timeout=120), "in-process tasks still running after the test"
 
 
 @pytest.fixture

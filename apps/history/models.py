@@ -66,6 +66,9 @@ class HistoryUserApp(models.Model):
         PROFILE_UPDATED = "profile_updated", _("profile updated")
         PROFILE_DELETED = "profile_deleted", _("profile deleted")
         DELETED = "deleted", _("account deleted")
+        ORDER_PLACED = "order_placed", _("order placed")
+        ORDER_STATUS_CHANGED = "order_status_changed", _("order status changed")
+        ORDER_CANCELLED = "order_cancelled", _("order cancelled")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,6 +120,13 @@ class HistoryUserApp(models.Model):
         profile update changed."""
         if self.status == self.Status.LOGIN_FAILED and self.details.get("login"):
             return gettext("tried %(login)s") % {"login": quoted(self.details["login"])}
+        if self.status in ORDER_EVENTS and self.details.get("order"):
+            summary = gettext("order No. %(number)s") % {"number": self.details["order"]}
+            if self.status == self.Status.ORDER_STATUS_CHANGED and self.details.get("to"):
+                # The order statuses' own labels, translated by the same msgids.
+                before, after = gettext(self.details.get("from", "")), gettext(self.details["to"])
+                summary += f": {before} → {after}"
+            return summary
         if self.status == self.Status.PROFILE_UPDATED and self.details.get("fields"):
             labels = []
             for name in self.details["fields"]:
@@ -126,3 +136,10 @@ class HistoryUserApp(models.Model):
                     labels.append(name)
             return capfirst(", ".join(labels))
         return ""
+
+
+ORDER_EVENTS = (
+    HistoryUserApp.Status.ORDER_PLACED,
+    HistoryUserApp.Status.ORDER_STATUS_CHANGED,
+    HistoryUserApp.Status.ORDER_CANCELLED,
+)

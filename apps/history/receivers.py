@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
+from apps.orders.signals import order_placed, order_status_changed
 from apps.users.models import Profile
 from apps.users.signals import profile_updated
 
@@ -91,3 +92,31 @@ def record_account_deleted(sender, instance, **kwargs):
     NULL as the row goes, so the record outlives the account. `instance` is the user.
     """
     HistoryUserApp.objects.record(Status.DELETED, instance, actor=current_actor())
+
+
+def record_order_event(status, order, actor, **details):
+    """A record about `order` for its owner; an order whose account is gone is filed under no
+    username (the order keeps the contact details)."""
+    owner = order.user
+    HistoryUserApp.objects.record(
+        status,
+        owner,
+        actor=actor,
+        username=owner.get_username() if owner is not None else "",
+        order=order.pk,
+        **details,
+    )
+
+
+@receiver(order_placed, dispatch_uid="history_order_placed")
+def record_order_placed(sender, order, actor, **kwargs):
+    """The orders app's signal: `actor` placed `order`."""
+    record_order_event(Status.ORDER_PLACED, order, actor, total=f"{order.total:.2f}")
+
+
+@receiver(order_status_changed, dispatch_uid="history_order_status_changed")
+def record_order_status_changed(sender, order, actor, old_status, new_status, **kwargs):
+    """The orders app's signal: `actor` moved `order` from `old_status` to `new_status`;
+    cancelling has a status of its own."""
+    status = Status.ORDER_CANCELLED if new_status == "cancelled" else Status.ORDER_STATUS_CHANGED
+    record_order_event(status, order, actor, **{"from": old_status, "to": new_status})

@@ -188,6 +188,38 @@ class ProductQuerySet(models.QuerySet):
             "name", "price", "stock", "category_id", "category__name"
         )
 
+    def locked(self):
+        """These products, their rows locked until the transaction ends, in primary-key order:
+        two transactions that lock overlapping sets always take the locks in the same order, so
+        they queue instead of deadlocking. (SQLite has no row locks; its write transactions
+        begin IMMEDIATE and queue the same way.) Call inside transaction.atomic()."""
+        return self.select_for_update().order_by("pk")
+
+    def take_stock(self, quantities):
+        """Take `quantities` ({product id: units}) out of stock, in one UPDATE, and tell the
+        page cache that the catalogue changed. The caller holds the rows' locks (`locked()`) and
+        has checked that each has enough; the CHECK constraint `stock >= 0` refuses an oversell
+        in the database too. Call inside transaction.atomic()."""
+        self._add_to_stock({pk: -units for pk, units in quantities.items()})
+
+    def return_stock(self, quantities):
+        """Put `quantities` ({product id: units}) back in stock (a cancelled order); ids of
+        products deleted since are skipped. Call inside transaction.atomic()."""
+        self._add_to_stock(quantities)
+
+    def _add_to_stock(self, changes):
+        changes = {pk: units for pk, units in changes.items() if pk is not None and units}
+        if not changes:
+            return
+        by_product = models.Case(
+            *(models.When(pk=pk, then=models.Value(units)) for pk, units in changes.items()),
+            output_field=models.IntegerField(),
+        )
+        self.model.objects.filter(pk__in=changes).update(stock=models.F("stock") + by_product)
+        # queryset.update() sends no signal: bump the catalogue's version here (at once, and
+        # again once the transaction commits), so pages showing stock show the new figure.
+        bump("catalogue")
+
 
 class Product(models.Model):
     name = models.CharField(_("name"), max_length=200)
@@ -317,6 +349,19 @@ class Cart(models.Model):
             .order_by("product__name", "pk")
         )
 
+    def lock(self):
+        """Changes to one cart (a line, a checkout) happen one at a time: the row lock makes a
+        second transaction wait here until the first commits, so it reads what the first one
+        wrote. (SQLite has no row locks; its write transactions begin IMMEDIATE and queue the
+        same way.) Call inside transaction.atomic()."""
+        Cart.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+
+    def empty(self):
+        """Remove every line (the order placed from them has its own copy). Each deleted line's
+        signal tells the page cache (receivers.bump_cart_version)."""
+        self.items.all().delete()
+        Cart.objects.filter(pk=self.pk).update(updated=timezone.now())
+
     def quantity_after(self, product, quantity, mode=SET):
         """What the line of `product` would hold after this change."""
         if mode == self.ADD:
@@ -331,10 +376,7 @@ class Cart(models.Model):
         nothing, if the line would exceed the product's stock as it is now.
         """
         with transaction.atomic():
-            # Changes to one cart happen one at a time: the row lock makes a second request wait
-            # here until the first commits, so it reads the line the first one wrote. (SQLite has
-            # no row locks; its write transactions begin IMMEDIATE and queue the same way.)
-            Cart.objects.select_for_update().filter(pk=self.pk).values_list("pk").get()
+            self.lock()
             product = Product.objects.get(pk=product.pk)  # the stock as it is now
             wanted = self.quantity_after(product, quantity, mode)
             if wanted > product.stock:

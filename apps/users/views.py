@@ -14,6 +14,7 @@ from .models import Profile
 
 PROFILES_PER_PAGE = 25
 RECENT_EVENTS = 10
+RECENT_ORDERS = 5
 
 
 @login_required
@@ -88,7 +89,7 @@ def profile_detail(request, pk):
     """The profile with the user's recent activity.
 
     Template: users/profile_detail.html (htmx: #profile-card). Context: `profile`, `form` (the
-    edit form, or None for the read-only card), `events`.
+    edit form, or None for the read-only card), `events`, `orders` (the last 5).
     """
     return render_profile(request, visible_profile(request, pk))
 
@@ -135,9 +136,11 @@ def render_profile(request, profile, form=None, status=200):
     template = "users/profile_detail.html"
     if request.htmx:
         template += "#profile-card"
-    # Through the reverse relation: the users app reads the history without importing it.
+    # Through the reverse relations: the users app reads the history and the orders without
+    # importing those apps.
     events = profile.user.history.select_related("actor")[:RECENT_EVENTS]
-    context = {"profile": profile, "form": form, "events": events}
+    orders = profile.user.orders.order_by("-created", "-pk")[:RECENT_ORDERS]
+    context = {"profile": profile, "form": form, "events": events, "orders": orders}
     return render(request, template, context, status=status)
 
 

@@ -2,7 +2,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
+from apps.history.models import HistoryUserApp
 from apps.market.models import Category, Product
+from apps.orders.models import Order
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +42,15 @@ def test_a_second_run_leaves_the_catalogue_alone(settings, capsys):
     call_command("seed_demo")
     assert Product.objects.count() == count
     assert "left as it is" in capsys.readouterr().out
+
+
+def test_places_demo_orders_in_every_state(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert statuses == {"new", "confirmed", "shipped", "delivered", "cancelled"}
+    assert Order.objects.filter(paid=True).exists()
+    assert all(order.lines.exists() for order in Order.objects.all())
+    assert HistoryUserApp.objects.filter(status="order_placed").count() == Order.objects.count()
+    call_command("seed_demo")  # a second run places no more
+    assert Order.objects.count() == len(statuses)

@@ -1,7 +1,7 @@
 """Who may do what on every route (SPEC §2–3): the table that test_permission_matrix.py walks.
 
 Each entry is a path as the SPEC writes it, its placeholders filled from the test's `World`
-({product}, {category}, {cart}, {user} and {profile}, all the shopper's), with,
+({product}, {category}, {cart}, {user}, {profile} and {order}, all the shopper's), with,
 for each method the route accepts, the answer each role gets:
 
     visitor  not logged in
@@ -11,7 +11,8 @@ for each method the route accepts, the answer each role gets:
 
 An answer is a status code, LOGIN (302 to the login page with `next` = the path) or
 Redirect("/where/"). Bodies of changes are valid, so that an allowed role shows the success
-code and a refused one can't be told apart from a bad request.
+code and a refused one can't be told apart from a bad request. A body that holds something
+bound to the user sending it (a checkout token) takes the role too: `def body(world, role)`.
 
 Adding a route:
 1. add a line such as `"/users/profile/{profile}/": Route({"GET": owner_or_staff(200), "PUT":
@@ -23,6 +24,7 @@ Adding a route:
 A route in the URLconf that no entry reaches fails test_every_route_is_in_the_table.
 """
 
+import inspect
 from dataclasses import dataclass
 
 from tests.factories import PASSWORD
@@ -45,8 +47,12 @@ class Case:
     answers: dict
     body: object = None
 
-    def data(self, world):
-        return self.body(world) if self.body else {}
+    def data(self, world, role):
+        if not self.body:
+            return {}
+        if len(inspect.signature(self.body).parameters) == 2:
+            return self.body(world, role)
+        return self.body(world)
 
 
 def answers(visitor, shopper, other, staff, body=None):
@@ -127,6 +133,25 @@ def account_delete_form(world):
     return {"password": PASSWORD}  # the owner confirms; staff need none (it is ignored)
 
 
+def order_form(world, role):
+    """A valid checkout of the role's own cart (every user of the World has one line)."""
+    return {
+        "name": "Анна Иванова",
+        "email": "anna@example.com",
+        "phone": "+7 912 345-67-89",
+        "delivery": "pickup",
+        "address": "",
+        "comment": "",
+        "payment": "on_delivery",
+        "token": world.checkout_token(role),
+        "total": f"{world.product.price:.2f}",
+    }
+
+
+def order_status_form(world):
+    return {"status": "confirmed", "paid": "1"}
+
+
 HOME = Redirect("/")
 
 # --- The shop's own routes ---------------------------------------------------------------------
@@ -181,6 +206,16 @@ SHOP_ROUTES = {
         {"GET": owner_or_staff(200), "DELETE": owner_or_staff(303, body=account_delete_form)}
     ),
     "/history/": Route({"GET": staff_only(200)}),
+    # Everyone logged in checks out their own cart (staff too) and lists their orders (staff:
+    # all of them).
+    "/orders/": Route({"GET": logged_in(200), "POST": logged_in(303, body=order_form)}),
+    "/orders/checkout/": Route({"GET": logged_in(200)}),
+    "/orders/{order}/": Route(
+        {"GET": owner_or_staff(200), "PUT": staff_only(303, body=order_status_form)}
+    ),
+    # The SPEC's paths without a trailing slash (the slash form is served too).
+    "/orders/{order}/cancel": Route({"POST": owner_or_staff(303)}),
+    "/orders/export": Route({"GET": staff_only(200)}),
 }
 
 # --- Packages' routes: django-allauth (its own codes, SPEC §3) and Django's set_language -------

@@ -8,7 +8,7 @@ from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
 
-SHOP_APPS = ("market", "users", "history")
+SHOP_APPS = ("market", "users", "history", "orders")
 
 
 def shop_models():

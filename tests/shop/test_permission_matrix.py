@@ -16,7 +16,9 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from apps.market.models import CartItem, Category, Product
+from apps.orders.models import Order, issue_token
 from tests.factories import make_category, make_product
+from tests.orders.factories import place_order
 from tests.shop.route_table import (
     COVERED_ELSEWHERE,
     LOGIN,
@@ -41,6 +43,7 @@ class World:
     newcomer: object
     category: object
     product: object
+    order: object
 
     def path(self, template):
         return fill(
@@ -50,14 +53,18 @@ class World:
             cart=self.shopper.cart.pk,
             user=self.shopper.pk,
             profile=self.shopper.profile.pk if "{profile}" in template else 0,
+            order=self.order.pk,
         )
 
     def user(self, role):
         return {"visitor": None, "shopper": self.shopper, "other": self.other}.get(role, self.staff)
 
+    def checkout_token(self, role):
+        return issue_token(self.user(role) or self.shopper)
+
 
 def fill(template, **ids):
-    values = {"product": 1, "category": 1, "cart": 1, "user": 1, "profile": 1}
+    values = {"product": 1, "category": 1, "cart": 1, "user": 1, "profile": 1, "order": 1}
     values.update(ids)
     return template.format(key="not-a-real-key", uidb36="1", **values)
 
@@ -67,10 +74,12 @@ def world(shopper, other_shopper, staff, make_user):
     root = make_category("Кухня")
     child = make_category("Чайники", parent=root)
     product = make_product(child, "Чайник", "1990.00", stock=5)
-    CartItem.objects.create(cart=shopper.cart, product=product, quantity=1)
+    order = place_order(shopper, {make_product(child, "Кружка", "350.00", stock=5): 1})
+    for user in (shopper, other_shopper, staff):  # each can check out
+        CartItem.objects.create(cart=user.cart, product=product, quantity=1)
     newcomer = make_user("profileless")
     newcomer.profile.delete()
-    return World(shopper, other_shopper, staff, newcomer, root, product)
+    return World(shopper, other_shopper, staff, newcomer, root, product, order)
 
 
 def client_as(world, role, **options):
@@ -151,7 +160,7 @@ def test_every_line_of_the_table_is_a_route(template):
 def test_each_role_gets_the_answer_the_spec_gives(world, template, method, role):
     case = ROUTES[template].cases[method]
     path = world.path(template)
-    response = send(client_as(world, role), method, path, case.data(world))
+    response = send(client_as(world, role), method, path, case.data(world, role))
     assert_answer(response, case.answers[role], path)
 
 
@@ -170,7 +179,7 @@ def test_a_visitor_sent_by_htmx_is_redirected_to_log_in_with_hx_redirect(
 ):
     path = world.path(template)
     case = ROUTES[template].cases[method]
-    response = send(client_as(world, "visitor"), method, path, case.data(world), htmx)
+    response = send(client_as(world, "visitor"), method, path, case.data(world, "visitor"), htmx)
     assert response.status_code == 200
     assert response["HX-Redirect"] == login_url(path)
 
@@ -204,7 +213,7 @@ def test_every_path_answers_without_its_trailing_slash(world, template):
     assert response["Location"] == path
     for method, case in ROUTES[template].cases.items():
         if method in CHANGES:  # served directly: a redirect would lose the body
-            response = send(client, method, path.rstrip("/"), case.data(world))
+            response = send(client, method, path.rstrip("/"), case.data(world, "staff"))
             assert_answer(response, case.answers["staff"], path)
 
 
@@ -217,6 +226,7 @@ def snapshot(client):
         list(Product.objects.order_by("pk").values_list()),
         list(Category.objects.order_by("pk").values_list()),
         list(CartItem.objects.order_by("pk").values_list()),
+        list(Order.objects.order_by("pk").values_list()),
         list(get_user_model().objects.order_by("pk").values_list("pk", "username")),
         client.session.get("_auth_user_id"),
         client.cookies.get("django_language"),
@@ -227,7 +237,7 @@ def snapshot(client):
 @pytest.mark.parametrize(("template", "method", "role"), cases(methods=CHANGES))
 def test_a_change_without_a_csrf_token_is_refused(world, template, method, role):
     case = ROUTES[template].cases[method]
-    path, data = world.path(template), case.data(world)
+    path, data = world.path(template), case.data(world, role)
     client = client_as(world, role, enforce_csrf_checks=True)
     before = snapshot(client)
 

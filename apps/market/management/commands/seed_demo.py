@@ -4,8 +4,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from apps.market.models import Category, Product
+from apps.orders.demo import create_demo_orders
+from apps.orders.models import Order
+from shop.tasks import in_process
 
 STAFF_LOGIN = "admin"
 STAFF_PASSWORD = "admin12345"  # noqa: S105  (a demo password, printed on purpose; debug only)
@@ -129,14 +133,22 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with known passwords, so it runs only with "
                 "DJANGO_DEBUG=1 (as `make run` does)."
             )
-        with transaction.atomic():
-            if Product.objects.exists() or Category.objects.exists():
-                self.stdout.write("The catalogue already has data; it is left as it is.")
-            else:
-                created = self.load_catalogue()
-                self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo products."))
-            self.ensure_user(STAFF_LOGIN, STAFF_PASSWORD, is_staff=True, is_superuser=True)
-            self.ensure_user(SHOPPER_LOGIN, SHOPPER_PASSWORD)
+        # The demo orders' emails would go to made-up addresses: they go nowhere.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            with transaction.atomic():
+                if Product.objects.exists() or Category.objects.exists():
+                    self.stdout.write("The catalogue already has data; it is left as it is.")
+                else:
+                    created = self.load_catalogue()
+                    self.stdout.write(self.style.SUCCESS(f"Loaded {created} demo products."))
+                staff = self.ensure_user(
+                    STAFF_LOGIN, STAFF_PASSWORD, is_staff=True, is_superuser=True
+                )
+                shopper = self.ensure_user(SHOPPER_LOGIN, SHOPPER_PASSWORD)
+                if not Order.objects.exists():
+                    created = create_demo_orders(shopper, staff)
+                    self.stdout.write(self.style.SUCCESS(f"Placed {created} demo orders."))
+            in_process.wait()  # their emails, sent after the commit
         self.stdout.write(
             f"Staff login: {STAFF_LOGIN} / password: {STAFF_PASSWORD}\n"
             f"Shopper login: {SHOPPER_LOGIN} / password: {SHOPPER_PASSWORD}"
@@ -168,3 +180,4 @@ class Command(BaseCommand):
             user = get_user_model()(username=username, email=f"{username}@example.com", **flags)
         user.set_password(password)
         user.save()
+        return user

@@ -9,6 +9,7 @@ import pytest
 
 from apps.market.models import CartItem
 from tests.factories import PASSWORD, make_category, make_product
+from tests.orders.factories import place_order
 
 pytestmark = pytest.mark.django_db
 
@@ -133,15 +134,18 @@ class PriceCheck(HTMLParser):
 
 @pytest.mark.parametrize("headers", [{}, EN], ids=["ru", "en"])
 def test_money_is_always_in_a_price_span(client, shopper, staff, novel, headers):
+    order = place_order(shopper, {novel: 1})
     CartItem.objects.create(cart=shopper.cart, product=novel, quantity=2)
     client.force_login(shopper)
     paths = ["/", "/market/products/", novel.get_absolute_url(), f"/market/cart/{shopper.cart.pk}/"]
-    paths.append(f"/market/category/{novel.category_id}/")
+    paths += [f"/market/category/{novel.category_id}/", "/orders/checkout/", "/orders/"]
+    paths.append(f"/orders/{order.pk}/")
     pages = {path: client.get(path, headers=headers).text for path in paths}
     client.force_login(staff)
-    for path in ("/market/cart/", f"{novel.get_absolute_url()}delete/"):
-        pages[path] = client.get(path, headers=headers).text
+    for path in ("/market/cart/", f"{novel.get_absolute_url()}delete/", "/orders/"):
+        pages[f"{path} (staff)"] = client.get(path, headers=headers).text
     for path, html in pages.items():
+        assert "<html" in html, path
         check = PriceCheck()
         check.feed(html.split("<body", 1)[1])  # the title and description are not laid out
         assert "₽" in html, path

@@ -41,6 +41,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+LIGHTHOUSE_ATTEMPTS = 3
 SHOPPER, PASSWORD = "shopper", "shopper12345"  # seed_demo's demo shopper
 WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
 LANGUAGES = ("ru", "en")
@@ -198,7 +199,8 @@ def run_axe_and_photograph(base, targets, cookies):
 
 
 def run_lighthouse(base, name, path, role, cookies):
-    """Lighthouse's mobile preset on one page; its four scores, 0-100."""
+    """Lighthouse's mobile preset on one page: its four scores, 0-100, and the SEO audits it
+    failed."""
     output = ARTIFACTS / f"lighthouse-{name}-{role}"
     command = [
         str(LIGHTHOUSE),
@@ -212,7 +214,14 @@ def run_lighthouse(base, name, path, role, cookies):
     ]
     if role == "shopper":
         command.append(f"--extra-headers={json.dumps({'Cookie': cookie_header(cookies)})}")
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    # On a busy machine Lighthouse now and then loses its trace (NO_NAVSTART): try again.
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if done.returncode == 0:
+            break
+        log(f"lighthouse failed on {name} as {role} (attempt {attempt} of {LIGHTHOUSE_ATTEMPTS})")
+    else:
+        raise SystemExit(f"Lighthouse failed {LIGHTHOUSE_ATTEMPTS} times on {path}")
     report = json.loads(Path(f"{output}.report.json").read_text())
     return {key: round(report["categories"][key]["score"] * 100) for key in GOALS}
 

@@ -91,6 +91,10 @@ MIDDLEWARE = [
     "shop.http.FormCharsetMiddleware",  # before anything reads a form body (see there)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed from it and never get here), above
+    # everything that writes a body: the page cache puts each visitor's CSRF token into its
+    # pages, htmx answers get their toasts appended. A cached page is compressed on every hit.
+    "shop.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,8 +132,9 @@ TEMPLATES = [
                 "apps.market.context_processors.cart_badge",
                 "apps.market.cache.csrf_placeholder",
             ],
-            # {% partialdef %} in every template without a {% load %}, as Django 6 ships it.
-            "builtins": ["template_partials.templatetags.partials"],
+            # {% partialdef %} in every template without a {% load %}, as Django 6 ships it;
+            # the `quoted` filter, which every app's templates use for names in quotes.
+            "builtins": ["template_partials.templatetags.partials", "shop.text"],
         },
     },
 ]
@@ -209,7 +214,8 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "apps.users.adapter.AccountAdapter"  # the shop's address, login budgets
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
-ACCOUNT_FORMS = {  # allauth's, with the length of an address checked (apps/users/forms.py)
+ACCOUNT_FORMS = {  # allauth's, with our labels and address lengths (apps/users/forms.py)
+    "login": "apps.users.forms.LoginForm",
     "signup": "apps.users.forms.SignupForm",
     "add_email": "apps.users.forms.AddEmailForm",
 }

@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", catalogue.home, name="home"),
     re_path(r"^healthz/?$", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("market/", include("apps.market.urls")),
     # django-allauth's pages (login, logout, password, email) under the seed's prefix, with
     # its sign-up page answered by the shop's (apps.users.views.SignupView)...

@@ -1,8 +1,10 @@
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 
@@ -16,6 +18,14 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+@cache_control(public=True, max_age=60 * 60 * 24)
+def robots_txt(request):
+    """/robots.txt: the catalogue is for search engines, accounts and staff pages are not.
+    Template: robots.txt (no context: the same for everyone, so no session either)."""
+    return HttpResponse(render_to_string("robots.txt"), content_type="text/plain; charset=utf-8")
 
 
 def csrf_failure(request, reason=""):

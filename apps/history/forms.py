@@ -46,6 +46,18 @@ class HistoryFilterForm(forms.Form):
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 
+    def chosen(self):
+        """(label, value as shown) of each valid filter in use, to say what found nothing."""
+        used = []
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if value:
+                if name == "event":
+                    value = HistoryUserApp.Status(value).label
+                elif name in ("date_from", "date_to"):
+                    value = value.strftime(DATE_FORMAT)
+                used.append((self.fields[name].label, value))
+        return used
+
     def filter(self, records):
         data = self.cleaned_data
         if data["user"]:

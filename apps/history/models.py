@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.users.models import Profile  # the history knows the users app, never the other way
+from shop.text import quoted
 
 
 def start_of_day(day):
@@ -122,7 +123,7 @@ class HistoryUserApp(models.Model):
                 "login": self.details.get("login", "")
             }
         if self.status == self.Status.LOGIN_FAILED and self.details.get("login"):
-            return gettext("tried “%(login)s”") % {"login": self.details["login"]}
+            return gettext("tried %(login)s") % {"login": quoted(self.details["login"])}
         if self.status in ORDER_EVENTS and self.details.get("order"):
             summary = gettext("order No. %(number)s") % {"number": self.details["order"]}
             if self.status == self.Status.ORDER_STATUS_CHANGED and self.details.get("to"):

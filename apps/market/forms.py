@@ -51,6 +51,17 @@ class ProductFilterForm(forms.Form):
         else:
             del self.fields["category"]  # the category page fixes the category itself
 
+    def narrowed_by(self):
+        """(label, value) of each valid filter in use besides the search, to say what found
+        nothing: the category (its name) and "in stock only" (no value)."""
+        self.is_valid()
+        data, used = self.cleaned_data, []
+        if data.get("category") and self.tree.get(data["category"]):
+            used.append((self.fields["category"].label, self.tree.get(data["category"]).name))
+        if data.get("in_stock"):
+            used.append((self.fields["in_stock"].label, ""))
+        return used
+
     def filter(self, products):
         """`products` narrowed and ordered by the valid filters."""
         self.is_valid()

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.text import quoted
+
 from .cache import bump, cached
 
 
@@ -18,7 +20,8 @@ class CategoryTree:
 
     Built from two queries (the categories, the product count of each), after which paths,
     subtrees and totals cost no query at all, whatever the depth: the catalogue pages stay at a
-    fixed number of queries. Each category gets `total_products` (its own and its subcategories').
+    fixed number of queries. Each category gets `subcategories` (its children, in display order)
+    and `total_products` (its own and its subcategories').
     """
 
     def __init__(self, categories, product_counts):
@@ -26,6 +29,8 @@ class CategoryTree:
         self.children = defaultdict(list)
         for category in categories:  # already in display order
             self.children[category.parent_id].append(category)
+        for category in categories:
+            category.subcategories = self.children[category.pk]
         self._subtree_ids = {}
         self._path_names = {}
         for root in self.children[None]:
@@ -34,7 +39,6 @@ class CategoryTree:
     def _collect(self, category, product_counts):
         ids = [category.pk]
         category.total_products = product_counts.get(category.pk, 0)
-        category.child_count = len(self.children[category.pk])
         for child in self.children[category.pk]:
             if child.pk not in self._subtree_ids:  # a cycle made behind the forms' back
                 ids += self._collect(child, product_counts)
@@ -300,12 +304,12 @@ class OutOfStock(Exception):
     def __init__(self, product):
         self.product = product
         if product.stock:
-            message = _("Only %(count)s left of “%(name)s”.") % {
+            message = _("Only %(count)s left of %(name)s.") % {
                 "count": product.stock,
-                "name": product.name,
+                "name": quoted(product.name),
             }
         else:
-            message = _("“%(name)s” is out of stock.") % {"name": product.name}
+            message = _("%(name)s is out of stock.") % {"name": quoted(product.name)}
         super().__init__(message)
         self.message = message
 

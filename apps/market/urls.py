@@ -36,7 +36,6 @@ urlpatterns = [
         name="category_detail",
     ),
     path("category/<int:pk>/edit/", catalogue.category_edit, name="category_edit"),
-    path("category/<int:pk>/children/", catalogue.category_children, name="category_children"),
     path("cart/", cart.cart_list, name="cart_list"),
     path(
         "cart/<int:pk>/",

@@ -91,6 +91,15 @@ class UsernameTaken(Exception):
     """Another sign-up took this username, or one that looks like it, since the form checked."""
 
 
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login (settings.ACCOUNT_FORMS), its field labelled with what it takes: allauth
+    calls it "Login" (in Russian «Войти», the button's word)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or email")
+
+
 class SignupForm(allauth_forms.SignupForm):
     """allauth's sign-up (settings.ACCOUNT_FORMS), refusing an address too long to store, and
     a username taken meanwhile (see save)."""

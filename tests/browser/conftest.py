@@ -81,13 +81,14 @@ def chromium():
 
 @pytest.fixture
 def new_page(chromium, live_server, request):
-    """Open a page in a fresh browser context: `new_page(javascript=False)`.
+    """Open a page in a fresh browser context: `new_page(javascript=False)`, `locale="ru-RU"`,
+    `viewport=(390, 844)`.
 
-    The context speaks English (Accept-Language), allows downloads, and may talk to the live
-    server only: a request anywhere else (a CDN, say) fails the test. Script errors on a page
-    fail it too, and so does an exception in the server, even one the page never showed (an
-    htmx request it had already given up on). When the test ends every page is photographed
-    into artifacts/browser/.
+    The context speaks English (Accept-Language) unless told otherwise, allows downloads, and
+    may talk to the live server only: a request anywhere else (a CDN, say) fails the test.
+    Script errors on a page fail it too, and so does an exception in the server, even one the
+    page never showed (an htmx request it had already given up on). When the test ends every
+    page is photographed into artifacts/browser/.
     """
     contexts, pages, outside, script_errors, server_errors = [], [], [], [], []
 
@@ -96,13 +97,14 @@ def new_page(chromium, live_server, request):
 
     got_request_exception.connect(record_server_error)
 
-    def open_page(*, javascript=True, locale="en-US"):
+    def open_page(*, javascript=True, locale="en-US", viewport=(1280, 900)):
+        width, height = viewport
         context = chromium.new_context(
             base_url=live_server.url,
             locale=locale,
             java_script_enabled=javascript,
             accept_downloads=True,
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": width, "height": height},
         )
         context.set_default_timeout(TIMEOUT_MS)
 

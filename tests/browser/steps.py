@@ -35,7 +35,7 @@ def log_in(page, username, password=PASSWORD):
 def register(page, username, password=PASSWORD):
     """Through allauth's sign-up form; the new user is logged in at once (SPEC §3)."""
     page.goto("/")
-    page.get_by_role("link", name="Register").click()
+    page.get_by_role("link", name="Sign up").click()
     page.locator("[name=username]").fill(username)
     page.locator("[name=email]").fill(f"{username}@example.com")
     page.locator("[name=password1]").fill(password)

@@ -114,8 +114,11 @@ class TestList:
 
     def test_empty_state_of_filters_that_match_nothing(self, staff_client):
         add()
-        html = staff_client.get(URL, {"user": "olga"}, headers=EN).text
+        query = {"user": "olga", "event": "logged_in", "date_from": "2026-01-02"}
+        html = staff_client.get(URL, query, headers=EN).text
         assert "No events match these filters." in html
+        assert "User: “olga” · Event: “logged in” · From: “2026-01-02”" in html
+        assert ">Show all events</a>" in html
 
 
 class TestFilters:

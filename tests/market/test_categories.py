@@ -1,6 +1,8 @@
 """Categories: the tree, the category page, and the staff forms (SPEC §3)."""
 
+import re
 import threading
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
@@ -14,6 +16,45 @@ from tests.factories import make_category, make_product
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
+
+
+class TreeOutline(HTMLParser):
+    """(href, name, depth, folded) of each category link in the tree: the depth counts the
+    lists it sits in, `folded` whether a <details> holds it."""
+
+    def __init__(self):
+        super().__init__()
+        self.lists = self.folds = 0
+        self.links, self.link, self.text = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "ul" and "tree-branch" in attrs.get("class", ""):
+            self.lists += 1
+        elif tag == "details":
+            self.folds += 1
+        elif tag == "a" and "tree-link" in attrs.get("class", ""):
+            self.link, self.text = attrs["href"], []
+
+    def handle_endtag(self, tag):
+        if tag == "ul" and self.lists and self.link is None:
+            self.lists -= 1
+        elif tag == "details":
+            self.folds -= 1
+        elif tag == "a" and self.link:
+            name = self.text[0].strip()
+            self.links.append((self.link, name, self.lists, self.folds > 0))
+            self.link = None
+
+    def handle_data(self, data):
+        if self.link and data.strip():
+            self.text.append(data)
+
+
+def tree_outline(html):
+    parser = TreeOutline()
+    parser.feed(html)
+    return parser.links
 
 
 @pytest.fixture
@@ -31,34 +72,41 @@ def tree():
 
 
 class TestTreePage:
-    def test_shows_the_top_level_with_counts_of_whole_subtrees(self, client, tree):
+    def test_shows_the_whole_tree_with_counts_of_whole_subtrees(self, client, tree):
         response = client.get("/market/category/")
         assert response.status_code == 200
-        assert [(c.name, c.total_products) for c in response.context["children"]] == [
-            ("Дом", 4),
-            ("Книги", 1),
+        roots = response.context["roots"]
+        assert [(c.name, c.total_products) for c in roots] == [("Дом", 4), ("Книги", 1)]
+        assert [(c.name, c.total_products) for c in roots[0].subcategories] == [("Кухня", 3)]
+        outline = tree_outline(response.text)
+        # Every category, at its depth, linked to its page; the third level folded.
+        assert outline == [
+            (f"/market/category/{tree['home'].pk}/", "Дом", 0, False),
+            (f"/market/category/{tree['kitchen'].pk}/", "Кухня", 1, False),
+            (f"/market/category/{tree['dishes'].pk}/", "Посуда", 2, True),
+            (f"/market/category/{tree['books'].pk}/", "Книги", 0, False),
         ]
-        assert f'hx-get="/market/category/{tree["home"].pk}/children/"' in response.text
-        # A leaf has nothing to expand.
-        assert f"/market/category/{tree['books'].pk}/children/" not in response.text
 
-    def test_children_expand_in_place(self, client, tree, htmx):
-        response = client.get(f"/market/category/{tree['home'].pk}/children/", headers=htmx)
-        assert response.status_code == 200
-        assert response.text.lstrip().startswith('<ul class="category-children')
-        assert [(c.name, c.total_products) for c in response.context["children"]] == [("Кухня", 3)]
-        assert "<html" not in response.text
+    def test_counts_are_in_the_links(self, client, tree):
+        html = client.get("/market/category/").text
+        link = re.search(rf'<a [^>]*href="/market/category/{tree["home"].pk}/".*?</a>', html, re.S)
+        assert ">4<" in link.group(0)
+        assert "4 товара" in link.group(0)  # said in words to screen readers
 
-    def test_children_asked_without_htmx_lead_to_the_category_page(self, client, tree):
-        response = client.get(f"/market/category/{tree['home'].pk}/children/")
-        assert response.status_code == 302
-        assert response["Location"] == f"/market/category/{tree['home'].pk}/"
-        page = client.get(response["Location"])
-        assert "<html" in page.text
-        assert "Кухня" in page.text
+    def test_a_summary_holds_no_link_or_other_control(self, client, tree):
+        html = client.get("/market/category/").text
+        summaries = re.findall(r"<summary\b.*?</summary>", html, re.S)
+        assert len(summaries) == 1  # Кухня's: the only category with a folded level below it
+        for summary in summaries:
+            assert not re.search(r"<(a|button|input|select|textarea)\b", summary)
+            assert "tabindex" not in summary
+        assert "Подкатегории «Кухня»" in summaries[0]
 
-    def test_children_of_an_unknown_category(self, client, tree):
-        assert client.get("/market/category/999999/children/").status_code == 404
+    def test_works_without_any_request_of_its_own(self, client, tree):
+        """Everything is in the page: the old route that fetched a level with htmx is gone."""
+        html = client.get("/market/category/").text
+        assert "hx-get" not in html.split('id="main"')[1].split("</main>")[0]
+        assert client.get(f"/market/category/{tree['home'].pk}/children/").status_code == 404
 
     def test_empty_tree(self, client, db):
         assert "Категорий пока нет." in client.get("/market/category/").text
@@ -86,7 +134,14 @@ class TestCategoryPage:
     def test_empty_category(self, client, tree):
         empty = make_category("Пусто", parent=tree["books"])
         response = client.get(f"/market/category/{empty.pk}/")
-        assert "Ничего не нашлось." in response.text
+        assert "Товаров здесь пока нет." in response.text
+        assert 'href="/market/products/">Перейти в каталог</a>' in response.text
+
+    def test_a_search_that_finds_nothing_in_the_category(self, client, tree):
+        url = f"/market/category/{tree['kitchen'].pk}/"
+        response = client.get(url, {"q": "самолёт"})
+        assert "По запросу «самолёт» в разделе «Кухня» ничего не нашлось." in response.text
+        assert f'href="{url}">Показать все товары раздела «Кухня»</a>' in response.text
 
     def test_unknown_category(self, client, tree):
         assert client.get("/market/category/999999/").status_code == 404

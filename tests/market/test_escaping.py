@@ -48,7 +48,7 @@ def test_catalogue_pages_and_fragments(client, staff, hostile, htmx):
         f"/market/products/{product.pk}/": [PRODUCT, CATEGORY, SUBCATEGORY],
         f"/market/products/{product.pk}/edit/": [PRODUCT],
         f"/market/products/{product.pk}/delete/": [PRODUCT],
-        "/market/category/": [CATEGORY],
+        "/market/category/": [CATEGORY, SUBCATEGORY],
         f"/market/category/{category.pk}/": [CATEGORY, SUBCATEGORY, PRODUCT],
         f"/market/category/{sub.pk}/edit/": [SUBCATEGORY, CATEGORY],
         "/market/products/new/": [CATEGORY, SUBCATEGORY],  # the category select

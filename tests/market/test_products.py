@@ -8,6 +8,8 @@ import pytest
 from apps.market.models import CartItem, Product
 from tests.factories import make_category, make_product
 
+EN = {"Accept-Language": "en"}
+
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"
@@ -110,10 +112,21 @@ class TestProductList:
         assert 'hx-push-url="true"' in full.text
         assert 'hx-target="#product-results"' in full.text
 
-    def test_no_match_shows_an_empty_state(self, client, catalogue):
+    def test_no_match_repeats_the_search_and_leads_back(self, client, catalogue):
         response = client.get("/market/products/", {"q": "самолёт"})
         assert names(response) == []
-        assert "Ничего не нашлось." in response.text
+        assert "По запросу «самолёт» ничего не нашлось." in response.text
+        assert '<a class="btn btn-primary" href="/market/products/">Показать все товары</a>' in (
+            response.text
+        )
+
+    def test_no_match_names_the_filters_too(self, client, catalogue, htmx):
+        query = {"category": catalogue["books"].pk, "in_stock": "1", "q": "«Атлас»"}
+        response = client.get("/market/products/", query, headers={**htmx, **EN})
+        assert names(response) == []
+        assert "Nothing found for “‘Атлас’”." in response.text  # quotes in quotes, not doubled
+        assert "Category: Книги · In stock only" in response.text
+        assert 'href="/market/products/">Show all products</a>' in response.text
 
     @pytest.mark.parametrize(
         "query",

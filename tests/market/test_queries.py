@@ -38,7 +38,8 @@ def build_catalogue(categories, products):
     return roots[0], Product.objects.order_by("pk").first()
 
 
-# Visitor: the tree is 2 queries (categories, product counts), a page of products 2 (count, rows).
+# Visitor: the tree is 2 queries (categories, product counts), a page of products 2 (count, rows);
+# the category tree page shows the whole tree (every level, in the page) from those 2.
 PAGES = {
     "home": 3,
     "product_list": 4,

@@ -33,7 +33,8 @@ def test_roots_children_paths_and_subtrees(catalogue):
     tree = Category.objects.tree()
     assert tree.roots == [home, books]
     assert tree.children[kitchen.pk] == [dishes]
-    assert tree.get(home.pk).child_count == 1
+    assert tree.get(home.pk).subcategories == [kitchen]
+    assert tree.get(dishes.pk).subcategories == []
     assert tree.path(dishes.pk) == [home, kitchen, dishes]
     assert tree.path_name(dishes.pk) == "Дом / Кухня / Посуда"
     assert sorted(tree.subtree_ids(home.pk)) == sorted([home.pk, kitchen.pk, dishes.pk])

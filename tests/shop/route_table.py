@@ -159,6 +159,7 @@ HOME = Redirect("/")
 SHOP_ROUTES = {
     "/": Route({"GET": everyone(200)}),
     "/healthz": Route({"GET": everyone(200)}),
+    "/robots.txt": Route({"GET": everyone(200)}),
     "/market/products/": Route({"GET": everyone(200), "POST": staff_only(303, body=product_form)}),
     "/market/products/new/": Route({"GET": staff_only(200)}),
     "/market/products/{product}/": Route(
@@ -176,10 +177,6 @@ SHOP_ROUTES = {
         {"GET": everyone(200), "PUT": staff_only(303, body=category_form)}
     ),
     "/market/category/{category}/edit/": Route({"GET": staff_only(200)}),
-    # htmx's fragment; a plain request is sent to the category's page.
-    "/market/category/{category}/children/": Route(
-        {"GET": everyone(Redirect("/market/category/{category}/"))}
-    ),
     # Everyone logged in has a cart of their own here (staff: the list of all carts).
     "/market/cart/": Route({"GET": logged_in(200)}),
     "/market/cart/{cart}/": Route(

@@ -24,6 +24,12 @@ def fragment_with_message(request):
     return HttpResponse("<p>fragment</p>")
 
 
+def picture(request):
+    """Bytes of an already compressed format, big enough to be worth compressing if they were
+    text."""
+    return HttpResponse(b"\x89PNG\r\n\x1a\n" + b"\x00" * 4096, content_type="image/png")
+
+
 def leave_with_message(request):
     messages.success(request, "Moved on")
     return leave_page(request, "/elsewhere/")
@@ -34,5 +40,6 @@ urlpatterns = [
     path("private/", login_required(echo)),
     path("fragment/", fragment_with_message),
     path("leave/", leave_with_message),
+    path("picture/", picture),
     path("", include("shop.urls")),  # the shop's own pages, which error pages and toasts link to
 ]

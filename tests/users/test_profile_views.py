@@ -75,7 +75,8 @@ class TestProfileList:
 
     def test_search_without_match_says_so(self, staff_client, shopper):
         response = staff_client.get("/users/profile/", {"q": "nobody-like-this"}, headers=EN)
-        assert "No profile matches your search." in response.text
+        assert "No profile matches “nobody-like-this”." in response.text
+        assert '<a href="/users/profile/">Show all profiles</a>' in response.text
 
     def test_htmx_search_swaps_only_the_results(self, staff_client, shopper, htmx):
         response = staff_client.get("/users/profile/", {"q": "shopper"}, headers=htmx)

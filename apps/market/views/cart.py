@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from shop.decorators import login_required
 from shop.http import HttpResponseSeeOther, safe_next_url
+from shop.text import quoted
 
 from ..cache import cached_page
 from ..forms import CartLineForm
@@ -70,15 +71,15 @@ def cart_update(request, pk):
 
 
 def change_message(change, quantity):
-    name = change["product"].name
+    name = quoted(change["product"].name)
     if quantity == 0:
-        return _("“%(name)s” removed from the cart.") % {"name": name}
+        return _("%(name)s removed from the cart.") % {"name": name}
     if change["mode"] == Cart.ADD:
-        return _("“%(name)s” added to the cart (%(quantity)s in it now).") % {
+        return _("%(name)s added to the cart (%(quantity)s in it now).") % {
             "name": name,
             "quantity": quantity,
         }
-    return _("“%(name)s”: %(quantity)s in the cart.") % {"name": name, "quantity": quantity}
+    return _("%(name)s: %(quantity)s in the cart.") % {"name": name, "quantity": quantity}
 
 
 def render_cart(request, cart, form=None, status=200):

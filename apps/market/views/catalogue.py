@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from shop.decorators import staff_required
 from shop.http import leave_page
+from shop.text import quoted
 
 from ..cache import cache_page_for_visitors
 from ..forms import CategoryForm, ProductFilterForm, ProductForm
@@ -62,7 +63,7 @@ def product_create(request):
     form = ProductForm(request.POST, tree=tree)
     if form.is_valid():
         product = form.save()
-        messages.success(request, _("Product “%(name)s” created.") % {"name": product.name})
+        messages.success(request, _("Product %(name)s created.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
 
@@ -101,7 +102,7 @@ def product_update(request, pk):
     form = ProductForm(request.POST, instance=product, tree=Category.objects.tree())
     if form.is_valid():
         form.save()
-        messages.success(request, _("Product “%(name)s” saved.") % {"name": product.name})
+        messages.success(request, _("Product %(name)s saved.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
 
@@ -118,7 +119,7 @@ def product_delete(request, pk):
     """DELETE /market/products/<id>/: the product and its cart lines go."""
     product = get_object_or_404(Product, pk=pk)
     product.delete()
-    messages.success(request, _("Product “%(name)s” deleted.") % {"name": product.name})
+    messages.success(request, _("Product %(name)s deleted.") % {"name": quoted(product.name)})
     return leave_page(request, "market:product_list")
 
 
@@ -135,31 +136,14 @@ def product_delete_confirm(request, pk):
 @cache_page_for_visitors
 @require_safe
 def category_list(request):
-    """The category tree, top level first; deeper levels expand in place with htmx.
+    """The whole category tree: every category under its parent with how many products it and
+    its subcategories hold; the levels below the second start folded, in the page itself, so
+    that the tree works without JavaScript.
 
-    Template: market/category_list.html. Context: `tree`, `children` (the top level).
+    Template: market/category_list.html. Context: `roots` (each category has `subcategories`
+    and `total_products`, from CategoryTree).
     """
-    tree = Category.objects.tree()
-    return render(request, "market/category_list.html", {"tree": tree, "children": tree.roots})
-
-
-@cache_page_for_visitors
-@require_safe
-def category_children(request, pk):
-    """One category's subcategories, for expanding the tree in place. Only htmx asks for them:
-    anyone else who lands here (a link opened in a new tab, a bookmark, a crawler) is sent to
-    the category's own page, which lists them.
-
-    Template: market/category_list.html#category-children. Context: `tree`, `category`.
-    """
-    tree = Category.objects.tree()
-    category = tree.get(pk)
-    if category is None:
-        raise Http404
-    if not request.htmx:
-        return redirect(category)
-    context = {"tree": tree, "category": category, "children": tree.children[pk]}
-    return render(request, "market/category_list.html#category-children", context)
+    return render(request, "market/category_list.html", {"roots": Category.objects.tree().roots})
 
 
 @staff_required
@@ -169,7 +153,7 @@ def category_create(request):
     form = CategoryForm(request.POST, tree=tree)
     if form.is_valid():
         category = form.save()
-        messages.success(request, _("Category “%(name)s” created.") % {"name": category.name})
+        messages.success(request, _("Category %(name)s created.") % {"name": quoted(category.name)})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)
 
@@ -219,7 +203,7 @@ def category_update(request, pk):
     category = get_object_or_404(Category, pk=pk)
     form = CategoryForm(request.POST, instance=category, tree=Category.objects.tree())
     if form.is_valid() and form.save() is not None:
-        messages.success(request, _("Category “%(name)s” saved.") % {"name": category.name})
+        messages.success(request, _("Category %(name)s saved.") % {"name": quoted(category.name)})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)
 

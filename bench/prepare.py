@@ -1,6 +1,8 @@
-"""Seed the benchmark database and log in its users; prints what the load generator needs as JSON.
+"""Seed the benchmark database; prints what the load generator needs as JSON.
 
 Run by bench/run.py with the benchmark's environment: `python -m bench.prepare <products>`.
+Nobody is logged in here: run.py logs the shopper, the staff member and the buyers in through the
+login form of the running shop, as a browser would.
 """
 
 import json
@@ -10,45 +12,41 @@ import django
 
 django.setup()
 
-from django.core.cache import cache  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from bench.seed import seed, seed_orders  # noqa: E402
-
-
-def session_cookies(user, path):
-    """A logged-in session for `user`, and a CSRF cookie from visiting `path`, as a Cookie header
-    value plus the token for the X-CSRFToken header."""
-    client = Client()
-    client.force_login(user)
-    client.get(path, headers={"host": "127.0.0.1"})
-    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
-    header = "; ".join(f"{name}={value}" for name, value in cookies.items())
-    return header, cookies.get("csrftoken", "")
+from apps.market import cache  # noqa: E402
+from apps.market.models import Category, Product  # noqa: E402
+from bench.seed import PASSWORD, seed, seed_orders  # noqa: E402
 
 
 def main():
     cache.clear()  # pages of an earlier run's catalogue must not be served for this one
     shopper, staff, product, category = seed(products=int(sys.argv[1]))
-    cart = shopper.cart
-    shopper_cookie, shopper_csrf = session_cookies(shopper, cart.get_absolute_url())
-    staff_cookie, _ = session_cookies(staff, "/")
+    edited = Product.objects.order_by("-pk").first()  # by staff during the run
     buyers, endless = seed_orders(shopper)
-    checkout = [
-        {"cart": buyer.cart.pk, "cookie": cookie, "csrf": csrf}
-        for buyer in buyers
-        for cookie, csrf in [session_cookies(buyer, buyer.cart.get_absolute_url())]
-    ]
     print(
         json.dumps(
             {
                 "product": product.pk,
+                "edited": {
+                    "url": edited.get_absolute_url(),
+                    "name": edited.name,
+                    "price": str(edited.price),
+                    "description": edited.description,
+                    "category": edited.category_id,
+                },
                 "category": category.pk,
-                "cart": cart.pk,
-                "shopper_cookie": shopper_cookie,
-                "shopper_csrf": shopper_csrf,
-                "staff_cookie": staff_cookie,
-                "checkout": {"product": endless.pk, "buyers": checkout},
+                "categories": list(Category.objects.order_by("pk").values_list("pk", flat=True)),
+                "cart": shopper.cart.pk,
+                "badge": sum(line.quantity for line in shopper.cart.items.all()),
+                "shopper": shopper.get_username(),
+                "staff": staff.get_username(),
+                "password": PASSWORD,
+                "checkout": {
+                    "product": endless.pk,
+                    "buyers": [
+                        {"username": buyer.get_username(), "cart": buyer.cart.pk}
+                        for buyer in buyers
+                    ],
+                },
             }
         )
     )

@@ -102,8 +102,6 @@ MIDDLEWARE = [
     "shop.http.OptionalSlashMiddleware",
     "shop.http.MethodOverrideMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Cached catalogue pages for visitors without a session, before the rest of the stack.
-    "apps.market.cache.VisitorPageMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shop.http.PrivatePagesMiddleware",  # no shared cache keeps a personal page (see there)
     "allauth.account.middleware.AccountMiddleware",
@@ -130,7 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.market.context_processors.cart_badge",
-                "apps.market.cache.csrf_placeholder",
+                # Last: a page rendered for the cache sees nobody's data (apps/market/cache.py).
+                "apps.market.cache.personal_context",
             ],
             # {% partialdef %} in every template without a {% load %}, as Django 6 ships it;
             # the `quoted` filter, which every app's templates use for names in quotes.
@@ -168,14 +167,28 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Shared by every app server, so that a second instance sees the same sessions and cache.
+    # Short timeouts: a Redis that stops answering must not hold requests up.
+    REDIS_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 1}
     CACHES = {
+        # Sessions' copies and allauth's rate limits: a Redis error is ignored (a miss, a write
+        # not kept), so that an outage never turns into a 500 (shop/cache.py).
         "default": {
-            "BACKEND": "shop.cache.RedisCache",  # Django's, reusing its client (see there)
+            "BACKEND": "shop.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "shop",
-        }
+            "OPTIONS": {**REDIS_OPTIONS, "IGNORE_EXCEPTIONS": True},
+        },
+        # The page cache (apps/market/cache.py) sees its errors, serves pages uncached while
+        # Redis is away and says so in the log.
+        "pages": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "shop",
+            "OPTIONS": REDIS_OPTIONS,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # In the database, with a copy in Redis for speed: sessions outlive a Redis outage.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # The database, which every process shares: the limits of failed logins (allauth's rate
     # limits) count once for the whole shop, however many gunicorn workers serve it. `migrate`
@@ -187,21 +200,36 @@ else:
             # Django's default of 300 entries would make it forget a third of them, a limit's
             # count of failures included, whenever a few hundred clients try at once.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
-        }
+        },
+        # Pages are cached only with Redis (SHARED_CACHE_SECONDS is 0 without it); the tests of
+        # the page cache turn it on over this per-process stand-in.
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     }
 
-# Pages and the category tree are cached only in a cache every process shares: a change must
-# reach all gunicorn workers and app servers on the next request (apps/market/cache.py). 0 turns
-# that caching off.
+# The page cache (apps/market/cache.py) is on only in a cache every process shares: a change must
+# reach all gunicorn workers and app servers on the next request. How long a page is kept; 0
+# turns the page cache off.
 SHARED_CACHE_SECONDS = 600 if REDIS_URL else 0
+# How long an app server may go on with the catalogue's version before asking the database again:
+# the longest a change can take to show when telling Redis about it failed.
+PAGE_CACHE_VERSION_SECONDS = 2
+# How many pages one client (a user, or an address) may have rendered for the cache in a minute;
+# beyond that it gets 429 for pages that are not kept already. 0: no limit.
+PAGE_CACHE_RENDERS_PER_MINUTE = 600
 
 # --- Accounts -----------------------------------------------------------------------------------
 
 # django-allauth's backend (login by username or email). The user behind a logged-in request is
-# read from the database every time (one query by primary key), never from a cache: a change to
+# read from the database every time (one query by primary key, which also counts the cart's
+# items for the navbar), never from a cache: a change to
 # the user (rights taken away, an account deactivated or deleted, with or without a signal) must
 # hold from the very next request on every app server.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = [
+    # allauth's, reading the user with the navbar's cart badge in the same query (see there)
+    "apps.market.backends.CartBadgeBackend",
+    # allauth's own, for sessions logged in before the one above took over
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

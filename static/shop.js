@@ -28,8 +28,22 @@
     showToasts(container);
   }
 
+  // A form with an idempotency token ({% idempotency_token %}, the add-to-cart forms): once the
+  // shop has answered it, sending it again is a new change and needs a new token; a retry after
+  // no answer (a network error) keeps the token, so the shop makes that change only once.
+  function newToken() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (byte) { return (byte + 256).toString(16).slice(1); }).join("");
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     htmx.onLoad(showToasts);
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      var form = event.detail.elt.closest && event.detail.elt.closest("form");
+      var token = form && form.querySelector("input[data-idempotency-token]");
+      if (token && event.detail.xhr && event.detail.xhr.status) token.value = newToken();
+    });
     var messages = document.body.dataset;
     document.body.addEventListener("htmx:responseError", function (event) {
       var status = event.detail.xhr.status;

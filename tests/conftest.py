@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
 
+from apps.market import cache as page_cache
 from shop.tasks import in_process
 from tests.factories import PASSWORD
 
@@ -60,12 +61,16 @@ def _clear_cache(request):
         transaction = marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
         database = "transactional_db" if transaction else "db"
     if database is None:
+        page_cache.clear()  # kept in this process: no database needed
         yield
+        page_cache.clear()
         return
     request.getfixturevalue(database)
     cache.clear()
+    page_cache.clear()
     yield
     cache.clear()
+    page_cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,19 @@
 """Servers that tests start for themselves, on free ports, so that parallel runs never meet and
 the machine's shared servers are left alone."""
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def in_ci():
@@ -34,25 +39,64 @@ def wait_until_listening(port, process):
     raise RuntimeError(f"nothing listens on port {port}")
 
 
-@contextmanager
-def redis_server(folder):
-    """A Redis server of the test's own on a free port, keeping nothing on disk: its URL.
+def collect_static(env):
+    """Run collectstatic for a server started with production settings, whose WhiteNoise serves
+    from the manifest it writes (a clean clone has none). Parallel test workers take turns on a
+    lock rather than write the folder at the same time."""
+    folder = ROOT / "staticfiles"
+    folder.mkdir(exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        command = [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"]
+        subprocess.run(command, cwd=ROOT, env=env, check=True)
 
-    Without redis-server on the machine the test is skipped, saying how to get it; in CI
-    (CI=1), which must run every test, it fails instead."""
+
+def redis_server_executable():
+    """redis-server's path. Without it the test is skipped, saying how to get it; in CI (CI=1),
+    which must run every test, it fails instead."""
     executable = shutil.which("redis-server")
     if executable is None:
         reason = "redis-server is not installed: `apt-get install redis-server` runs this test."
         if in_ci():
             pytest.fail(f"{reason} CI must run it, not skip it.")
         pytest.skip(reason)
-    port = free_port()
-    command = [executable, "--port", str(port), "--bind", "127.0.0.1"]
-    command += ["--save", "", "--appendonly", "no", "--dir", str(folder)]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    return executable
+
+
+class RedisServer:
+    """A Redis server of the test's own on a free port, keeping nothing on disk, which the test
+    may stop and start again (on the same port, empty, as a restarted Redis is)."""
+
+    def __init__(self, folder):
+        self.executable = redis_server_executable()
+        self.port, self.folder, self.process = free_port(), folder, None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        command = [self.executable, "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_until_listening(self.port, self.process)
+
+    def stop(self):
+        """Stop it and return once its port refuses connections."""
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def command(self, *words):
+        """A command sent as redis-cli would (without a client library's retries)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as server:
+            parts = [f"${len(word.encode())}\r\n{word}\r\n" for word in words]
+            server.sendall(f"*{len(words)}\r\n{''.join(parts)}".encode())
+            return server.recv(1024)
+
+
+@contextmanager
+def redis_server(folder):
+    """A RedisServer started for the block: its URL."""
+    server = RedisServer(folder)
+    server.start()
     try:
-        wait_until_listening(port, server)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()

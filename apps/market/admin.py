@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cart, CartItem, Category, Product
+from .models import Cart, CartAddition, CartItem, Category, Product, Version
 
 
 @admin.register(Category)
@@ -89,3 +89,35 @@ class CartItemAdmin(admin.ModelAdmin):
     search_fields = ["cart__owner__username", "product__name"]
     autocomplete_fields = ["product"]
     raw_id_fields = ["cart"]
+
+
+@admin.register(Version)
+class VersionAdmin(admin.ModelAdmin):
+    """Read only: the counters move with the changes they stand for (apps/market/cache.py)."""
+
+    list_display = ["name", "number"]
+    search_fields = ["name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CartAddition)
+class CartAdditionAdmin(admin.ModelAdmin):
+    """Read only: the adds made by token, kept a day so that a retried add counts once."""
+
+    list_display = ["cart", "product", "quantity", "token", "created"]
+    list_select_related = ["cart__owner", "product"]
+    search_fields = ["cart__owner__username", "token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,191 +1,577 @@
-"""The shop's page cache: the catalogue pages visitors see, a shopper's cart page, and the
-category tree.
+"""The page cache: a page rendered once and served to everyone it looks the same to, with each
+viewer's own parts filled in as it goes out.
 
-What is cached is checked against versions: tokens that change when what the page shows changes.
-"catalogue" changes whenever a product or a category is saved or deleted, "cart:<id>" whenever
-a line of that cart does (Cart.change_line and the receivers). A staff edit or a cart
-change therefore shows on the very next request, on every app server sharing the cache.
+The rules
+---------
 
-The cache is on only when every process shares it (`SHARED_CACHE_SECONDS`, set when REDIS_URL
-is): with a per-process cache, one gunicorn worker could not tell the others that a version moved.
+What is kept. The answers of views decorated with `cached_page` (the catalogue's pages and
+fragments; a shopper's own cart page): GET and HEAD only (anything else is 405, never a kept
+page), answers 200 that set no cookie. Staff, who see edit controls, always get pages rendered
+afresh. A page is kept per viewer kind (a visitor, logged in or not, with a session or not; or a
+shopper), language, full page or htmx fragment, path, and the query parameters the view says it
+reads (`params`), normalised: any other parameter is ignored, empty ones dropped, whitespace
+collapsed, numbers written without leading zeros. The view renders from that normalised address,
+so the page is the same whatever spelling asked for it first.
+
+Personal parts. A page rendered for the cache sees nobody in particular (`personal_context`):
+its `user` is a stand-in of the kind, logged in or not, never staff, whose names (`username`,
+`first_name`, `last_name`, `email`, `get_username`, `get_full_name`, `get_short_name`) are holes;
+`cart_badge.count`, `.url` and `.cart_id`, `csrf_token` and `{% idempotency_token %}` are holes
+too; `messages` is empty. Every request fills the holes of the page it gets with its own values
+(HTML-escaped), and renders each `{% personal "template.html" %}` for itself (one with
+`when="messages"`, the toasts, only if it has messages to show). A
+hole is a mark made of a random number drawn for that rendering alone, so nothing a visitor sends
+(a search for a mark, say) can become one: the parts go only where the template put them. In a
+template, show those values but decide nothing on them (a hole is neither empty nor a number);
+a part that needs to decide on who is looking goes in a `{% personal %}` template. Read `user`,
+never `request.user`. The tags are in templatetags/personal.py.
+
+Versions. A page is kept with the versions it was rendered at, and a page whose versions moved is
+rendered again. The catalogue's version (every product and category, and whatever else calls
+`bump`) is a counter in the database, moved by `bump()` in the transaction of the change itself
+(the receivers call it on every save and deletion; code that changes the catalogue with
+`queryset.update()` must call it too). Redis keeps a copy for PAGE_CACHE_VERSION_SECONDS, dropped
+when the change commits: a change shows on the next request, and if dropping the copy fails
+(Redis refusing writes, a worker killed right after the commit), once the copy expires. A view
+adds versions of its own (a cart page: its cart's last change and item count, read with the user).
+
+Stampedes. When the versions of a kept page move, the first request renders it again and marks
+the page as being rendered; requests arriving meanwhile get the previous version, with their own
+parts, instead of rendering it too.
+
+Bounds. A page is kept from the second time its address is asked for (the first leaves a note of
+a few bytes), for SHARED_CACHE_SECONDS. A client (a user; a visitor's address, as allauth finds it
+behind the configured proxies) may have the shop render at most PAGE_CACHE_RENDERS_PER_MINUTE
+pages a minute, and gets 429 for pages not kept beyond that.
+
+Redis. The page cache is on only with Redis (SHARED_CACHE_SECONDS > 0), which every process
+shares: with a cache per process, one worker could not tell the others that a version moved. A
+Redis error serves pages uncached, never a 500: the page cache is then off in that process for
+OUTAGE_SECONDS and tried again.
+
+Also here: `per_version(name, build)`, a value built once per catalogue version in each process
+(the category tree), and `clear()`, which forgets everything kept (tests; a restored database).
 """
 
 import hashlib
-import uuid
+import logging
+import secrets
+import time
+from contextvars import ContextVar
 from functools import wraps
+from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.contrib.auth.context_processors import PermWrapper
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
-from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_vary_headers
+from django.template import Context, engines
+from django.template.loader import get_template, render_to_string
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from redis.exceptions import RedisError
 
-# What a page rendered for the cache holds where the visitor's CSRF token belongs. Plain
-# letters, so that HTML escaping leaves it as it is.
-CSRF_PLACEHOLDER = "csrftokenplaceholder0c4f9e"
+from .context_processors import CartBadge
+from .models import Version
 
+logger = logging.getLogger(__name__)
 
-def enabled():
-    return settings.SHARED_CACHE_SECONDS > 0
+CATALOGUE = "catalogue"
+VERSION_KEY = "version:catalogue"
+LOCK_SECONDS = 5  # the longest a page's previous version stands in while it is rendered again
+OUTAGE_SECONDS = 1  # how long the page cache stays off in a process after a Redis error
+VISITOR, SHOPPER = "visitor", "shopper"
 
+# The holes a cached page can have: values, and personal templates ("template:<name>").
+CSRF_TOKEN, IDEMPOTENCY_TOKEN = "csrf_token", "token"
+CART_ID, CART_URL, CART_COUNT = "cart_id", "cart_url", "cart_count"
+USER = "user."  # the user's text: "user.username", "user.get_full_name", ...
+TEMPLATE = "template:"
+WITH_MESSAGES, END = "with messages:", "end"  # around a part rendered again only with messages
 
-def version_key(name):
-    return f"version:{name}"
-
-
-def current_versions(names, found=None):
-    """The current token of each version name. A token the cache lost is replaced by a new one,
-    which makes a miss, never a stale hit. `found` has tokens already fetched."""
-    found = found or {}
-    versions = []
-    for name in names:
-        token = found.get(version_key(name)) or cache.get(version_key(name))
-        if token is None:
-            cache.add(version_key(name), uuid.uuid4().hex, timeout=None)
-            token = cache.get(version_key(name))
-        versions.append(token)
-    return tuple(versions)
-
-
-def bump(*names):
-    """What these versions cover has changed. Bumped now and again once the transaction commits:
-    a page rendered in between, from data not yet committed, is not kept."""
-    if not enabled():
-        return
-
-    def new_tokens():
-        cache.set_many({version_key(name): uuid.uuid4().hex for name in names}, timeout=None)
-
-    new_tokens()
-    transaction.on_commit(new_tokens)
+# The page being rendered for the cache in this thread, if any; the catalogue version it is for.
+_rendering = ContextVar("page_cache_rendering", default=None)
+_version = ContextVar("page_cache_version", default=None)
+_state = {"off_until": 0.0, "kept": {}}  # this process's: an outage, values kept per_version
 
 
-def bump_catalogue_version(**kwargs):
-    """A signal receiver for products and categories: the catalogue changed."""
-    bump("catalogue")
+# --- The decorator ------------------------------------------------------------------------------
 
 
-def cached(name, build):
-    """`build()`, remembered until the catalogue changes."""
-    if not enabled():
-        return build()
-    (version,) = current_versions(["catalogue"])
-    key = f"catalogue:{version}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, settings.SHARED_CACHE_SECONDS)
-    return value
+def cached_page(params=(), vary=None):
+    """Keep the view's pages in the page cache (the rules are above).
 
-
-def csrf_placeholder(request):
-    """Context processor: a page rendered for the cache gets a placeholder for the CSRF token
-    (it overrides Django's own `csrf_token`, which would be this one visitor's)."""
-    if getattr(request, "rendering_for_cache", False):
-        return {"csrf_token": CSRF_PLACEHOLDER}
-    return {}
-
-
-def page_key(request, parts):
-    """Where the page for this request is kept: its key parts, the language, the kind of request
-    (a full page or an htmx fragment) and the address, query included."""
-    htmx = request.headers.get("HX-Request") == "true"
-    page_id = repr((parts, get_language(), htmx, request.get_full_path()))
-    return "page:" + hashlib.md5(page_id.encode(), usedforsecurity=False).hexdigest()
-
-
-def fetch_page(key, names):
-    """The current versions of `names`, and the page kept at `key` if it was rendered for
-    exactly those (else None): one round trip to the cache."""
-    fetched = cache.get_many([key, *map(version_key, names)])
-    versions = current_versions(names, fetched)
-    page = fetched.get(key)
-    return versions, page if page is not None and page[0] == versions else None
-
-
-def with_csrf_token(request, response):
-    """The response with this visitor's CSRF token where the placeholder is."""
-    if not response.streaming and CSRF_PLACEHOLDER.encode() in response.content:
-        token = get_token(request).encode()  # sets the CSRF cookie if need be
-        response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
-    return response
-
-
-def page_response(request, page):
-    """A kept page, (versions, content, content type), as this visitor's response."""
-    _versions, content, content_type = page
-    return with_csrf_token(request, HttpResponse(content, content_type=content_type))
-
-
-def cached_page(state):
-    """Cache a page for those it looks the same to.
-
-    `state(request, *args, **kwargs)` says what the page depends on beyond the catalogue, the
-    language, the address and the kind of request: a pair (key parts, version names), or None
-    when the page must be rendered afresh. The CSRF token in its forms is the one personal
-    part; it is put in for each request as the page goes out. Pages with messages to show and
-    answers other than 200 are never cached. A hit costs one round trip to the cache.
+    `params`: the query parameters the view reads. `vary(request, *args, **kwargs)`: for a view
+    whose page depends on more than the catalogue, `(key parts, versions)`, or None to render
+    this one afresh. The view answers GET and HEAD only.
     """
 
     def decorator(view):
+        @require_safe
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            found = state(request, *args, **kwargs) if enabled() else None
-            if found is None or get_messages(request):
-                return view(request, *args, **kwargs)
-            parts, names = found
-            key = page_key(request, parts)
-            versions, page = fetch_page(key, ("catalogue", *names))
-            if page is not None:
-                return page_response(request, page)
-            request.rendering_for_cache = True
-            response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                page = (versions, response.content, response["Content-Type"])
-                cache.set(key, page, settings.SHARED_CACHE_SECONDS)
-            return with_csrf_token(request, response)
+            return serve(request, view, args, kwargs, params, vary)
 
         return wrapper
 
     return decorator
 
 
-def visitors_only(request, *args, **kwargs):
-    """A catalogue page looks the same to every visitor who is not logged in."""
-    return None if request.user.is_authenticated else ((), ())
+def serve(request, view, args, kwargs, params, vary):
+    redis = shared_cache()
+    kind = viewer_kind(request.user)
+    extra = ((), ()) if vary is None else vary(request, *args, **kwargs)
+    if redis is None or kind is None or extra is None:
+        return view(request, *args, **kwargs)
+    parts, versions = extra
+    query = normal_query(request.GET, params)
+    key = page_key(request, kind, query, parts)
+    fetched = attempt(redis.get_many, [key, lock_key(key), VERSION_KEY])
+    if fetched is None:  # Redis is away
+        return view(request, *args, **kwargs)
+    catalogue = fetched.get(VERSION_KEY)
+    if catalogue is None:
+        catalogue = read_version(redis)
+    current = (catalogue, *versions)
+    kept = fetched.get(key)
+    if is_page(kept) and (kept[1] == current or fetched.get(lock_key(key)) == current):
+        return page_response(request, kept)  # the current page, or the last one while it renders
+    if not within_budget(redis, request):
+        return too_many_renders()
+    if is_page(kept):
+        attempt(redis.set, lock_key(key), current, LOCK_SECONDS)
+    response, page = render(request, view, args, kwargs, kind, query, current)
+    if page is not None:
+        attempt(redis.set, key, page if kept is not None else NOTE, settings.SHARED_CACHE_SECONDS)
+    return response
 
 
-cache_page_for_visitors = cached_page(visitors_only)
+def viewer_kind(user):
+    """Whom a cached page is rendered for; None for staff, who get every page rendered afresh."""
+    if user.is_staff:
+        return None
+    return SHOPPER if user.is_authenticated else VISITOR
 
 
-class VisitorPageMiddleware:
-    """The short way for the commonest request: a visitor with no session and no pending message
-    asking for a catalogue page that is in the cache already (put there by
-    cache_page_for_visitors, under the same key).
+def normal_query(query, params):
+    """The query string a page is kept under and rendered from: `params` only, in that order,
+    each with its last value (the one a view reads), whitespace collapsed, numbers without
+    leading zeros, empty ones left out."""
+    pairs = []
+    for name in params:
+        value = " ".join(query.get(name, "").split())
+        if value.isascii() and value.isdigit():
+            value = value.lstrip("0") or "0"
+        if value:
+            pairs.append((name, value))
+    return urlencode(pairs)
 
-    Such a visitor is not logged in, so the page is theirs as it is: served right after the
-    CSRF middleware (which sets their token's cookie on the way out), before URL resolution and
-    the rest of the stack. Everything else, misses included, goes on as usual. It adds the
-    headers the skipped middleware would have added to the page.
-    """
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+def page_key(request, kind, query, parts):
+    htmx = request.headers.get("HX-Request") == "true"
+    address = repr((kind, get_language(), htmx, request.path, query, parts))
+    return "page:" + hashlib.md5(address.encode(), usedforsecurity=False).hexdigest()
 
-    def __call__(self, request):
-        if (
-            request.method in ("GET", "HEAD")
-            and enabled()
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and CookieStorage.cookie_name not in request.COOKIES
-        ):
-            _versions, page = fetch_page(page_key(request, ()), ("catalogue",))
-            if page is not None:
-                response = page_response(request, page)
-                patch_vary_headers(response, ["Cookie", "HX-Request"])
-                return response
-        return self.get_response(request)
+
+def lock_key(key):
+    return "rendering:" + key
+
+
+# A kept page is ("page", versions, headers, segments); the first ask of an address leaves NOTE.
+NOTE = ("note",)
+
+
+def is_page(kept):
+    return isinstance(kept, tuple) and kept[0] == "page"
+
+
+def page_response(request, page):
+    _tag, _versions, headers, segments = page
+    response = HttpResponse(fill(request, segments))
+    for header, value in headers:
+        response[header] = value
+    return response
+
+
+def render(request, view, args, kwargs, kind, query, versions):
+    """The view's answer, rendered for the cache from the normalised address and filled for this
+    request; and the page to keep, or None if it can't be kept."""
+    rendering = Rendering(kind)
+    asked = request.GET, request.META.get("QUERY_STRING", "")
+    request.GET, request.META["QUERY_STRING"] = QueryDict(query), query
+    rendering_token, version_token = _rendering.set(rendering), _version.set(versions[0])
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        _rendering.reset(rendering_token)
+        _version.reset(version_token)
+        request.GET, request.META["QUERY_STRING"] = asked
+    if response.streaming:
+        return response, None
+    segments = rendering.segments(response.content)
+    response.content = fill(request, segments)
+    if response.status_code != 200 or response.cookies or not rendering.intact(segments):
+        return response, None
+    return response, ("page", versions, list(response.items()), segments)
+
+
+# --- Personal parts -----------------------------------------------------------------------------
+
+
+class SomeShopper(AnonymousUser):
+    """The viewer a shopper's page is rendered for in the cache: logged in, not staff, and whose
+    names are holes, filled for each request with the names of whoever asks."""
+
+    def __init__(self, rendering):
+        self.rendering = rendering
+
+    @property
+    def is_anonymous(self):
+        return False
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    def get_username(self):
+        return self.rendering.hole(USER + "get_username")
+
+    def get_full_name(self):
+        return self.rendering.hole(USER + "get_full_name")
+
+    def get_short_name(self):
+        return self.rendering.hole(USER + "get_short_name")
+
+    @property
+    def username(self):
+        return self.rendering.hole(USER + "username")
+
+    @property
+    def first_name(self):
+        return self.rendering.hole(USER + "first_name")
+
+    @property
+    def last_name(self):
+        return self.rendering.hole(USER + "last_name")
+
+    @property
+    def email(self):
+        return self.rendering.hole(USER + "email")
+
+    def __str__(self):
+        return self.get_username()
+
+
+class SomeCartBadge:
+    """The cart badge of a shopper's page rendered for the cache: its values are holes."""
+
+    def __init__(self, rendering):
+        self.cart_id = rendering.hole(CART_ID)
+        self.url = rendering.hole(CART_URL)
+        self.count = rendering.hole(CART_COUNT)
+
+
+class Rendering:
+    """One page being rendered for the cache, and the holes it has.
+
+    A hole's mark is the rendering's random number and the hole's own, in digits alone: escaping
+    and case filters leave it as it is, and nobody can know it in advance."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.mark = f"{secrets.randbelow(10**30):030}"
+        self.holes = {}  # what fills it -> its number
+
+    def hole(self, what):
+        number = self.holes.setdefault(what, len(self.holes))
+        return mark_safe(f"{self.mark}{number:04}")  # noqa: S308  (digits)
+
+    def context(self):
+        """What the page's templates see of the viewer."""
+        user = SomeShopper(self) if self.kind == SHOPPER else AnonymousUser()
+        context = {
+            "user": user,
+            "perms": PermWrapper(user),
+            "messages": (),
+            "csrf_token": self.hole(CSRF_TOKEN),
+        }
+        if self.kind == SHOPPER:
+            context["cart_badge"] = SomeCartBadge(self)
+        return context
+
+    def segments(self, content):
+        """The content cut at its holes: [text, what fills it, text, ..., text]."""
+        fills = {number: what for what, number in self.holes.items()}
+        mark = self.mark.encode()
+        first, *rest = content.split(mark)
+        pieces = [first]
+        for piece in rest:  # each starts with its hole's number, unless a filter cut it
+            number = int(piece[:4]) if piece[:4].isdigit() else None
+            if number in fills:
+                pieces += [fills[number], piece[4:]]
+            else:
+                pieces[-1] += mark + piece  # left as text: intact() refuses to keep the page
+        return pieces
+
+    def intact(self, segments):
+        """Whether every hole was found whole: a filter that cut or changed one (`truncatechars`,
+        say) leaves a page that must not be kept."""
+        if any(self.mark[:12].encode() in text for text in segments[::2]):
+            logger.warning("A hole of a page rendered for the cache was changed by its template.")
+            return False
+        return True
+
+
+def personal_context(request):
+    """Context processor: what a page rendered for the cache sees instead of the viewer (last in
+    the list, so that it overrides the others)."""
+    rendering = _rendering.get()
+    return rendering.context() if rendering is not None else {}
+
+
+def personal_part(context, template_name, when=None):
+    """`{% personal "template.html" %}`: the template rendered for this request, a hole in a page
+    rendered for the cache. It sees only what the context processors give (the request, user,
+    messages, cart badge, language, CSRF token), whichever way the page is served.
+
+    With `when="messages"` (the toasts), a page rendered for the cache has the template rendered
+    for nobody (no messages, holes for the rest) between two marks, and only a request that has
+    messages to show renders it for itself: for every other request the part is the same."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    rendering = _rendering.get()
+    if rendering is None:
+        return render_to_string(template_name, request=request)
+    if when is None:
+        return rendering.hole(TEMPLATE + template_name)
+    if when != "messages":
+        raise ValueError(f'{{% personal %}} takes when="messages", not {when!r}.')
+    for_nobody = render_to_string(template_name, request=request)
+    return rendering.hole(WITH_MESSAGES + template_name) + for_nobody + rendering.hole(END)
+
+
+def idempotency_token():
+    """`{% idempotency_token %}`: a hidden `token` field with a value drawn for this form alone, so
+    that the change it sends is made once however often it is sent (a retry after a lost answer,
+    a double click). shop.js draws a new one once the shop has answered."""
+    rendering = _rendering.get()
+    token = rendering.hole(IDEMPOTENCY_TOKEN) if rendering is not None else new_token()
+    return format_html(
+        '<input type="hidden" name="token" value="{}" data-idempotency-token>', token
+    )
+
+
+def new_token():
+    return secrets.token_urlsafe(16)
+
+
+def fill(request, segments):
+    """The page with this request's own parts in its holes."""
+    parts = PersonalParts(request)
+    pieces = []
+    skipping = False  # a part rendered for nobody, replaced by this request's own rendering
+    for position, piece in enumerate(segments):
+        if position % 2 == 0:
+            if not skipping:
+                pieces.append(piece)
+        elif piece == END:
+            skipping = False
+        elif skipping:
+            continue
+        elif piece.startswith(WITH_MESSAGES):
+            if get_messages(request):
+                pieces.append(parts.fill(TEMPLATE + piece.removeprefix(WITH_MESSAGES)))
+                skipping = True
+        else:
+            pieces.append(parts.fill(piece))
+    return b"".join(pieces)
+
+
+class PersonalParts:
+    """What one request puts in the holes of its page."""
+
+    def __init__(self, request):
+        self.request = request
+        self.filled = {}  # what fills a hole -> its text, for holes filled alike everywhere
+        self.tokens = 0
+        self.context = None
+
+    def fill(self, what):
+        if what == IDEMPOTENCY_TOKEN:  # a new one for every form, as long as a new_token()
+            if not self.tokens:
+                self.token_prefix = secrets.token_urlsafe(12)
+            self.tokens += 1
+            return f"{self.token_prefix}{self.tokens:06}".encode()
+        if what not in self.filled:
+            self.filled[what] = self.value(what).encode()
+        return self.filled[what]
+
+    def value(self, what):
+        if what == CSRF_TOKEN:
+            return get_token(self.request)
+        if what.startswith(TEMPLATE):
+            template = get_template(what.removeprefix(TEMPLATE))
+            return template.template.render(self.template_context())
+        if what.startswith(USER):
+            text = getattr(self.request.user, what.removeprefix(USER))
+            return escape(text() if callable(text) else text)
+        badge = CartBadge(self.request.user)
+        values = {CART_ID: badge.cart_id or "", CART_URL: badge.url, CART_COUNT: badge.count}
+        return escape(values[what])
+
+    def template_context(self):
+        """What the context processors give, made once for all the personal templates of the
+        page, with the page's one CSRF token."""
+        if self.context is None:
+            engine = engines["django"].engine
+            values = {}
+            for processor in engine.template_context_processors:
+                values.update(processor(self.request))
+            values["csrf_token"] = self.fill(CSRF_TOKEN).decode()
+            self.context = Context(values, autoescape=engine.autoescape)
+        return self.context
+
+
+# --- Versions -----------------------------------------------------------------------------------
+
+
+def bump(name=CATALOGUE):
+    """The catalogue changed: call it inside the transaction that changes it, after the change
+    (its counter's row is locked until that transaction ends). The receivers call it for every
+    saved or deleted product and category; code that changes them with `queryset.update()`
+    (which sends no signal), or changes what catalogue pages show in another way, calls it too."""
+    if name != CATALOGUE:
+        raise ValueError(f"No version is called {name!r}.")
+    Version.objects.bump(CATALOGUE)
+    # Redis's copy goes now, for this connection's next read, and again once the change commits,
+    # for everyone's: a request in between reads the version from before the change.
+    forget_version()
+    transaction.on_commit(forget_version)
+
+
+def forget_version():
+    redis = shared_cache()
+    if redis is not None:
+        attempt(redis.delete, VERSION_KEY)
+
+
+def read_version(redis):
+    """The catalogue's version from the database, copied to Redis for a few seconds."""
+    version = Version.objects.current(CATALOGUE)
+    attempt(redis.add, VERSION_KEY, version, settings.PAGE_CACHE_VERSION_SECONDS)
+    return version
+
+
+def catalogue_version():
+    """The catalogue's current version, or None while the page cache is off."""
+    version = _version.get()
+    if version is not None:
+        return version
+    redis = shared_cache()
+    if redis is None:
+        return None
+    try:
+        version = redis.get(VERSION_KEY)
+    except RedisError as error:
+        outage(error)
+        return None
+    return read_version(redis) if version is None else version
+
+
+def per_version(name, build):
+    """`build()`, built once per catalogue version in this process while the page cache is on.
+    Every request of the process shares the value: read it, never change it."""
+    version = catalogue_version()
+    if version is None:
+        return build()
+    kept = _state["kept"].get(name)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = build()
+    _state["kept"][name] = (version, value)
+    return value
+
+
+# --- Redis --------------------------------------------------------------------------------------
+
+
+def shared_cache():
+    """The page cache's Redis, or None when the page cache is off."""
+    if settings.SHARED_CACHE_SECONDS <= 0 or time.monotonic() < _state["off_until"]:
+        return None
+    return caches["pages"]
+
+
+def attempt(operation, *args):
+    """A Redis operation; on an error the page cache goes off for a moment, and the answer is
+    None."""
+    try:
+        return operation(*args)
+    except RedisError as error:
+        outage(error)
+        return None
+
+
+def outage(error):
+    now = time.monotonic()
+    if now >= _state["off_until"]:
+        logger.warning("Redis failed (%s): pages are served uncached for a while.", error)
+    _state["off_until"] = now + OUTAGE_SECONDS
+
+
+def within_budget(redis, request):
+    """Whether this client may have one more page rendered this minute."""
+    limit = settings.PAGE_CACHE_RENDERS_PER_MINUTE
+    if not limit:
+        return True
+    renders = attempt(count_render, redis, f"renders:{client(request)}:{this_minute()}")
+    return renders is None or renders <= limit
+
+
+def this_minute():
+    return int(time.time()) // 60
+
+
+def count_render(redis, key):
+    try:
+        return redis.incr(key)
+    except ValueError:  # the client's first this minute
+        redis.set(key, 1, 90)
+        return 1
+
+
+def client(request):
+    """Who is asking: a user, or a visitor's address (allauth's, which knows the proxies)."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    try:
+        return f"address:{get_adapter(request).get_client_ip(request)}"
+    except (PermissionDenied, ImproperlyConfigured):
+        return "address:unknown"
+
+
+def too_many_renders():
+    response = HttpResponse(
+        _("Too many pages asked for at once. Try again in a minute."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def clear():
+    """Forget every page and version kept, in Redis and in this process."""
+    caches["pages"].clear()
+    _state["kept"].clear()
+    _state["off_until"] = 0.0

@@ -1,23 +1,29 @@
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from .models import Cart
 
 
 class CartBadge:
-    """The navbar's cart badge: the user's cart and how many items it holds. Queried once, and
-    only if the page shows it (fragments don't)."""
+    """The navbar's cart badge: the user's cart, how many items it holds and when it last
+    changed. Read with the user when the backend brought them (backends.py), else queried once,
+    and only if the page shows it. `fresh=True` queries again: the badge after a change."""
 
-    def __init__(self, user):
+    def __init__(self, user, fresh=False):
         self.user = user
+        self.fresh = fresh
 
     @cached_property
     def _cart(self):
+        if not self.fresh and hasattr(self.user, "badge_count"):
+            user = self.user
+            return user.badge_cart_id, user.badge_count, user.badge_cart_updated
         cart = Cart.objects.filter(owner=self.user).annotate(
             count=Coalesce(Sum("items__quantity"), 0)
         )
-        return cart.values_list("pk", "count").first() or (None, 0)
+        return cart.values_list("pk", "count", "updated").first() or (None, 0, None)
 
     @property
     def cart_id(self):
@@ -26,6 +32,17 @@ class CartBadge:
     @property
     def count(self):
         return self._cart[1]
+
+    @property
+    def updated(self):
+        return self._cart[2]
+
+    @property
+    def url(self):
+        """The cart's page, where the add-to-cart forms send their change."""
+        if self.cart_id is None:
+            return reverse("market:cart_list")  # which makes the cart
+        return reverse("market:cart_detail", args=[self.cart_id])
 
 
 def cart_badge(request):

@@ -1,8 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cart, Category, OutOfStock, Product
+from .models import AlreadySent, Cart, Category, OutOfStock, Product
 
 
 class FlagCheckbox(forms.CheckboxInput):
@@ -10,10 +14,35 @@ class FlagCheckbox(forms.CheckboxInput):
     own checkbox reads any non-empty value but `false` as checked)."""
 
     def __init__(self):
-        super().__init__(attrs={"value": "1"})
+        super().__init__(attrs={"value": "1", "class": "form-check-input"})
 
     def value_from_datadict(self, data, files, name):
         return data.get(name, "").lower() not in ("", "0", "false", "off")
+
+
+class TreeSelect(forms.Select):
+    """The category tree as a select, its options made once per tree and label (the tree is kept
+    per catalogue version, cache.per_version) instead of through a template each: two hundred
+    options cost more that way than the whole rest of the product list."""
+
+    def __init__(self, tree, empty_label, attrs=None):
+        super().__init__(attrs)
+        self.tree = tree
+        self.empty_label = empty_label
+
+    def render(self, name, value, attrs=None, renderer=None):
+        label = str(self.empty_label)
+        options = self.tree.rendered.get(("options", label))
+        if options is None:
+            options = format_html_join(
+                "", '<option value="{}">{}</option>', [("", label), *self.tree.choices()]
+            )
+            self.tree.rendered["options", label] = options
+        if value not in (None, ""):
+            chosen = format_html('<option value="{}">', value)
+            options = mark_safe(options.replace(chosen, chosen[:-1] + " selected>", 1))  # noqa: S308
+        final_attrs = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return format_html("<select{}>{}</select>", final_attrs, options)
 
 
 class ProductFilterForm(forms.Form):
@@ -29,12 +58,22 @@ class ProductFilterForm(forms.Form):
         "-created": ("-created", "-pk"),
     }
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    category = forms.IntegerField(
+        label=_("Category"),
+        required=False,
+        error_messages={"invalid": forms.ChoiceField.default_error_messages["invalid_choice"]},
+    )
     in_stock = forms.BooleanField(label=_("In stock only"), required=False, widget=FlagCheckbox())
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
         choices=[
             ("name", _("Name")),
             ("price", _("Price: low to high")),
@@ -43,11 +82,18 @@ class ProductFilterForm(forms.Form):
         ],
     )
 
+    # What the product list and category pages read from their address (the page cache keeps
+    # their pages by these and nothing else).
+    PARAMS = ("q", "category", "in_stock", "sort", "page")
+
     def __init__(self, data, *, tree, category_field=True):
         super().__init__(data)
         self.tree = tree
         if category_field:
-            self.fields["category"].choices = [("", _("All categories")), *tree.choices()]
+            # A number checked against the tree, not a choice among two hundred: the select
+            # shows the tree's options (TreeSelect), and a choice field would copy them all.
+            field = self.fields["category"]
+            field.widget = TreeSelect(tree, _("All categories"), attrs={"class": "form-select"})
         else:
             del self.fields["category"]  # the category page fixes the category itself
 
@@ -61,6 +107,24 @@ class ProductFilterForm(forms.Form):
         if data.get("in_stock"):
             used.append((self.fields["in_stock"].label, ""))
         return used
+
+    def clean_category(self):
+        category = self.cleaned_data.get("category")
+        if category is not None and self.tree.get(category) is None:
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": category},
+            )
+        return category
+
+    def add_error(self, field, error):
+        """Every error, also a field's own, passes here: its input is marked as invalid."""
+        super().add_error(field, error)
+        for name in self.errors.keys() & self.fields.keys():
+            attrs = self.fields[name].widget.attrs
+            if "is-invalid" not in attrs.get("class", ""):
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
     def filter(self, products):
         """`products` narrowed and ordered by the valid filters."""
@@ -130,6 +194,15 @@ class CartLineForm(forms.Form):
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=0)
     mode = forms.ChoiceField(choices=[(Cart.SET, _("set")), (Cart.ADD, _("add"))], required=False)
+    # An add's idempotency token ({% idempotency_token %}): optional, as SPEC's cart form has none.
+    token = forms.CharField(
+        required=False,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9_-]{16,64}\Z", _("This form is out of date. Reload the page.")
+            )
+        ],
+    )
 
     def __init__(self, data, *, cart):
         super().__init__(data)
@@ -141,8 +214,10 @@ class CartLineForm(forms.Form):
     def clean(self):
         data = super().clean()
         product, quantity, mode = data.get("product"), data.get("quantity"), data.get("mode")
+        retry = mode == Cart.ADD and data.get("token")  # the cart knows whether it was made
         if (
-            None not in (product, quantity, mode)
+            not retry
+            and None not in (product, quantity, mode)
             and self.cart.quantity_after(product, quantity, mode) > product.stock
         ):
             self.add_error("quantity", OutOfStock(product).message)
@@ -154,9 +229,13 @@ class CartLineForm(forms.Form):
         Returns the new quantity, or None if refused."""
         data = self.cleaned_data
         try:
-            return self.cart.change_line(data["product"], data["quantity"], data["mode"])
+            return self.cart.change_line(
+                data["product"], data["quantity"], data["mode"], token=data["token"]
+            )
         except OutOfStock as refusal:
             self.add_error("quantity", refusal.message)
         except Product.DoesNotExist:  # deleted by staff since the form checked it
             self.add_error("product", self.fields["product"].error_messages["invalid_choice"])
+        except AlreadySent as refusal:
+            self.add_error("token", refusal.message)
         return None

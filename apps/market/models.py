@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,8 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shop.text import quoted
-
-from .cache import bump, cached
 
 
 class CategoryTree:
@@ -33,17 +32,24 @@ class CategoryTree:
             category.subcategories = self.children[category.pk]
         self._subtree_ids = {}
         self._path_names = {}
+        self._choices = None
+        self.rendered = {}  # markup made from the tree, kept with it (forms.TreeSelect)
         for root in self.children[None]:
             self._collect(root, product_counts)
+        # A loop made behind the forms' back (the database allows one) is reachable from no
+        # root; its categories still get their totals, so that their pages show.
+        for category in categories:
+            if category.pk not in self._subtree_ids:
+                self._collect(category, product_counts)
 
     def _collect(self, category, product_counts):
-        ids = [category.pk]
+        # Marked before its children are walked, so that a walk around a loop ends here.
+        self._subtree_ids[category.pk] = ids = [category.pk]
         category.total_products = product_counts.get(category.pk, 0)
         for child in self.children[category.pk]:
-            if child.pk not in self._subtree_ids:  # a cycle made behind the forms' back
+            if child.pk not in self._subtree_ids:
                 ids += self._collect(child, product_counts)
                 category.total_products += child.total_products
-        self._subtree_ids[category.pk] = ids
         return ids
 
     @property
@@ -74,6 +80,8 @@ class CategoryTree:
 
     def choices(self, exclude_subtree_of=None):
         """(id, indented name) in tree order, for a select; optionally without one subtree."""
+        if exclude_subtree_of is None and self._choices is not None:
+            return self._choices
         excluded = set(self.subtree_ids(exclude_subtree_of)) if exclude_subtree_of else set()
         result = []
 
@@ -84,13 +92,18 @@ class CategoryTree:
                     walk(self.children[category.pk], depth + 1)
 
         walk(self.roots, 0)
+        if exclude_subtree_of is None:
+            self._choices = result
         return result
 
 
 class CategoryManager(models.Manager):
     def tree(self):
-        """The CategoryTree, from the catalogue's cache when it is on."""
-        return cached("tree", self._build_tree)
+        """The CategoryTree, built once per catalogue version in each process while the page
+        cache is on (apps/market/cache.py): shared by the requests, so read it, never change it."""
+        from .cache import per_version  # the page cache builds on these models
+
+        return per_version("tree", self._build_tree)
 
     def _build_tree(self):
         counts = Product.objects.order_by().values_list("category").annotate(n=models.Count("pk"))
@@ -233,8 +246,10 @@ class ProductQuerySet(models.QuerySet):
             output_field=models.IntegerField(),
         )
         self.model.objects.filter(pk__in=changes).update(stock=models.F("stock") + by_product)
-        # queryset.update() sends no signal: bump the catalogue's version here (at once, and
-        # again once the transaction commits), so pages showing stock show the new figure.
+        # queryset.update() sends no signal: the catalogue's version moves here, in the caller's
+        # transaction, so pages showing stock show the new figure.
+        from .cache import bump  # the page cache builds on these models
+
         bump("catalogue")
 
 
@@ -298,6 +313,12 @@ class Product(models.Model):
 PRICE_TOTAL = models.DecimalField(max_digits=14, decimal_places=2)  # sums of prices
 
 
+class AlreadySent(Exception):
+    """The token of an add was already used for another product; nothing was changed."""
+
+    message = _("This form was already sent for another product. Reload the page and try again.")
+
+
 class OutOfStock(Exception):
     """A cart line would exceed what is in stock; nothing was changed."""
 
@@ -315,6 +336,11 @@ class OutOfStock(Exception):
 
 
 class CartQuerySet(models.QuerySet):
+    def touch(self):
+        """Mark these carts as changed now: `updated` is also the version of a cart's cached
+        page (apps/market/views/cart.py)."""
+        return self.update(updated=timezone.now())
+
     def with_totals(self):
         """Each cart with `item_count` (units) and `total` (roubles), summed in the database."""
         return self.annotate(
@@ -383,9 +409,9 @@ class Cart(models.Model):
 
     def empty(self):
         """Remove every line (the order placed from them has its own copy). Each deleted line's
-        signal tells the page cache (receivers.bump_cart_version)."""
+        signal tells the page cache (receivers.cart_line_changed)."""
         self.items.all().delete()
-        Cart.objects.filter(pk=self.pk).update(updated=timezone.now())
+        Cart.objects.filter(pk=self.pk).touch()
 
     def quantity_after(self, product, quantity, mode=SET):
         """What the line of `product` would hold after this change."""
@@ -394,15 +420,28 @@ class Cart(models.Model):
             return (current.first() or 0) + quantity
         return quantity
 
-    def change_line(self, product, quantity, mode=SET):
+    def change_line(self, product, quantity, mode=SET, token=None):
         """Make the line of `product` hold `quantity` (`set`) or `quantity` more (`add`).
 
         Returns the line's new quantity (0: the line is gone). Raises OutOfStock, changing
         nothing, if the line would exceed the product's stock as it is now, and
         Product.DoesNotExist if the product was deleted since the form saw it.
+
+        An add that carries a `token` (its form's, {% idempotency_token %}) is made once: sent
+        again with the same token (a retry after a lost answer, a double click), it changes
+        nothing and returns what the first one did. The token is kept with the cart, in the
+        database, so that every app server sees it; a token used for another product raises
+        AlreadySent.
         """
         with transaction.atomic():
             self.lock()
+            once = token if mode == self.ADD else None
+            if once:
+                done = self.additions.filter(token=once).first()
+                if done is not None:
+                    if done.product_id != product.pk:
+                        raise AlreadySent
+                    return done.quantity
             # The stock as it is now, and the product kept until this change commits: its
             # deletion (which locks it too, see Product.delete) waits, then takes this line with
             # it, instead of leaving a line pointing at a product that is gone.
@@ -414,8 +453,10 @@ class Cart(models.Model):
                 self.items.filter(product=product).delete()
             elif not self.items.filter(product=product).update(quantity=wanted):
                 self.items.create(product=product, quantity=wanted)
-            Cart.objects.filter(pk=self.pk).update(updated=timezone.now())
-        bump(f"cart:{self.pk}")  # its cached page is out of date (apps/market/cache.py)
+            Cart.objects.filter(pk=self.pk).touch()
+            if once:
+                self.additions.create(token=once, product=product, quantity=wanted)
+                self.additions.filter(created__lt=timezone.now() - CartAddition.KEPT).delete()
         return wanted
 
 
@@ -456,3 +497,62 @@ class CartItem(models.Model):
     def exceeds_stock(self):
         """Staff lowered the stock below this line since it was filled."""
         return self.quantity > self.product.stock
+
+
+class CartAddition(models.Model):
+    """An add to a cart, kept by the token its form carried (Cart.change_line): the same add sent
+    again is not made twice. Kept for a day, long enough for any retry."""
+
+    KEPT = timedelta(days=1)
+
+    cart = models.ForeignKey(
+        Cart, verbose_name=_("cart"), on_delete=models.CASCADE, related_name="additions"
+    )
+    token = models.CharField(_("token"), max_length=64)
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="+"
+    )
+    quantity = models.PositiveIntegerField(_("quantity after it"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("cart addition")
+        verbose_name_plural = _("cart additions")
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "token"], name="cart_addition_made_once")
+        ]
+
+    def __str__(self):
+        return f"{self.cart_id}: {self.token}"
+
+
+class VersionManager(models.Manager):
+    def current(self, name):
+        return self.filter(name=name).values_list("number", flat=True).first() or 0
+
+    def bump(self, name):
+        """Move the counter, in the caller's transaction: it commits, or rolls back, with the
+        change it stands for."""
+        if not self.filter(name=name).update(number=models.F("number") + 1):
+            _version, created = self.get_or_create(name=name, defaults={"number": 1})
+            if not created:  # made by a concurrent first bump
+                self.filter(name=name).update(number=models.F("number") + 1)
+
+
+class Version(models.Model):
+    """A counter that moves with every change to what it names ("catalogue": every product and
+    category). The page cache keeps pages per version (apps/market/cache.py); kept here, in the
+    database, a version can never fall behind the data it stands for."""
+
+    name = models.CharField(_("name"), max_length=50, primary_key=True)
+    number = models.PositiveBigIntegerField(_("number"), default=0)
+
+    objects = VersionManager()
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+
+    def __str__(self):
+        return f"{self.name} {self.number}"

@@ -1,8 +1,14 @@
+"""What the market does when its models change: every new user gets a cart, and every change to
+what a cached page shows moves that page's version (apps/market/cache.py)."""
+
+from functools import partial
+
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .cache import bump, bump_catalogue_version
+from . import cache
 from .models import Cart, CartItem, Category, Product
 
 
@@ -17,18 +23,26 @@ def create_cart(sender, instance, created, raw, **kwargs):
         Cart.objects.create(owner=instance)
 
 
-# Any saved or deleted product or category changes what the catalogue pages show. (Bulk
-# queryset.update() sends no signal: code that uses it on these models must bump the version.)
+def catalogue_changed(sender, raw=False, **kwargs):
+    """A product or a category was saved or deleted: the catalogue's version moves, in the same
+    transaction (post_save and post_delete arguments; nothing moves while fixtures load, `raw`).
+    A bulk queryset.update() sends no signal: code that uses one on these models calls
+    cache.bump() itself."""
+    if not raw:
+        cache.bump(cache.CATALOGUE)
+
+
 for model in (Product, Category):
-    post_save.connect(bump_catalogue_version, sender=model, dispatch_uid=f"bump_{model.__name__}")
-    post_delete.connect(
-        bump_catalogue_version, sender=model, dispatch_uid=f"bump_{model.__name__}_del"
-    )
+    post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"bump_{model.__name__}")
+    post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"bump_{model.__name__}_del")
 
 
 @receiver(post_save, sender=CartItem, dispatch_uid="market_cart_line_saved")
 @receiver(post_delete, sender=CartItem, dispatch_uid="market_cart_line_deleted")
-def bump_cart_version(sender, instance, **kwargs):
-    """A cart line was saved or deleted (by the admin, say, or with its product): the cached
-    page of its cart is out of date. `instance` is the line."""
-    bump(f"cart:{instance.cart_id}")
+def cart_line_changed(sender, instance, **kwargs):
+    """A cart line was saved or deleted (by Cart.change_line, the admin, an order emptying the
+    cart, a deleted product): its cart's last change moves, which is the version of its cached
+    page. Once the change has committed, in a statement of its own: locking the cart's row inside
+    the change could deadlock with Cart.change_line, which locks the cart first. `instance` is
+    the line."""
+    transaction.on_commit(partial(Cart.objects.filter(pk=instance.cart_id).touch))

@@ -1,5 +1,6 @@
 """Products: the list with its filters, the product page, and the staff forms (SPEC §3)."""
 
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -144,6 +145,23 @@ class TestProductList:
         assert response.context["filters"].errors
         assert len(names(response)) == 4
         assert "invalid-feedback" in response.text
+
+    def test_the_category_filter_offers_the_tree_with_the_chosen_one_selected(
+        self, client, catalogue
+    ):
+        phones = catalogue["phones"]
+        for _ in range(2):  # the options are made once per tree
+            html = client.get("/market/products/", {"category": phones.pk}).text
+            select = re.search(r'<select[^>]*name="category".*?</select>', html, re.S).group(0)
+            options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+            assert [(value, name) for value, _, name in options] == [
+                ("", "Все категории"),
+                (str(catalogue["books"].pk), "Книги"),
+                (str(catalogue["electronics"].pk), "Электроника"),
+                (str(phones.pk), "\u2003Смартфоны"),
+            ]
+            assert [value for value, selected, _ in options if selected] == [str(phones.pk)]
+        assert "selected" not in client.get("/market/products/", {"category": '1"x'}).text
 
     def test_staff_see_new_product_and_export_carrying_the_filters(self, staff_client, catalogue):
         response = staff_client.get("/market/products/", {"q": "смартфон", "page": 1})

@@ -61,3 +61,17 @@ def test_a_cycle_made_behind_the_forms_back_does_not_hang(catalogue):
     tree = Category.objects.tree()
     assert tree.path(dishes.pk)  # terminates
     assert home.pk not in [c.pk for c in tree.roots]
+
+
+def test_a_loop_left_in_the_data_still_gets_its_totals():
+    """Two categories each under the other (the database allows it; the forms don't): no root
+    reaches them, yet each has its totals and its subtree, and building the tree ends."""
+    from apps.market.models import CategoryTree
+
+    root = Category(pk=1, name="Дом")
+    x, y = Category(pk=2, name="X", parent_id=3), Category(pk=3, name="Y", parent_id=2)
+    tree = CategoryTree([root, x, y], {2: 1, 3: 2})
+    assert [c.pk for c in tree.roots] == [1]
+    assert (x.total_products, y.total_products) == (3, 2)  # X was reached first, Y under it
+    assert sorted(tree.subtree_ids(2)) == [2, 3]
+    assert [c.name for c in tree.path(2)] == ["Y", "X"]

@@ -4,7 +4,6 @@ shop.tasks worker` on the test database, places an order through the app, and th
 arrives from the worker."""
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.db import connection
 
 from tests.orders.conftest import checkout_form
 from tests.orders.smtp import SMTPServer, free_port, parts
+from tests.servers import redis_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,17 +32,8 @@ def wait_for_line(process, text, lines):
 
 @pytest.fixture
 def redis_url(tmp_path):
-    """A Redis server of the test's own, on a free port, keeping nothing on disk."""
-    port = free_port()
-    command = [shutil.which("redis-server") or "redis-server", "--port", str(port)]
-    command += ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        wait_for_line(server, "Ready to accept connections", [])
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def database_url():

@@ -39,8 +39,8 @@ def place_orders(user, count, lines=3):
 @pytest.mark.parametrize("lines", [1, 25])
 def test_checkout_page(shopper_client, shopper, django_assert_num_queries, lines):
     fill_cart(shopper, lines)
-    # session, user; the cart, its lines with products; the last order; the navbar badge
-    with django_assert_num_queries(6):
+    # session, user with the navbar's badge; the cart, its lines with products; the last order
+    with django_assert_num_queries(5):
         response = shopper_client.get("/orders/checkout/")
     assert len(response.context["lines"]) == lines
 
@@ -53,11 +53,12 @@ def test_placing_an_order(shopper_client, shopper, lines):
         response = shopper_client.post("/orders/", form)
     assert response.status_code == 303
     # session, user, the cart; in the transaction: the cart's lock, an order with this token,
-    # the lines, the products' locks, the stock (one UPDATE), the order, its lines (one
-    # INSERT), emptying the cart (its lines, their deletion, its last change), the history
-    # record. (The test's own transaction turns the order's into a savepoint: not counted.)
+    # the lines, the products' locks, the stock (one UPDATE), the catalogue's version (one
+    # UPDATE: the page cache), the order, its lines (one INSERT), emptying the cart (its lines,
+    # their deletion, its last change), the history record. (The test's own transaction turns
+    # the order's into a savepoint: not counted.)
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 14, "\n".join(statements)
+    assert len(statements) == 15, "\n".join(statements)
     assert Order.objects.get().lines.count() == lines
 
 
@@ -66,8 +67,8 @@ def test_order_page(client, shopper, staff, django_assert_num_queries, lines):
     (order,) = place_orders(shopper, 1, lines)
     for user in (shopper, staff):  # staff see the status form too
         client.force_login(user)
-        # session, user, the order with its owner, its lines, the navbar badge
-        with django_assert_num_queries(5):
+        # session, user with the navbar's badge, the order with its owner, its lines
+        with django_assert_num_queries(4):
             response = client.get(f"/orders/{order.pk}/")
         assert len(response.context["lines"]) == lines
 
@@ -75,8 +76,9 @@ def test_order_page(client, shopper, staff, django_assert_num_queries, lines):
 @pytest.mark.parametrize("count", [2, 30])
 def test_shoppers_order_list(shopper_client, shopper, django_assert_num_queries, count):
     place_orders(shopper, count)
-    # session, user, the count for the pages, one page of orders with their item counts, badge
-    with django_assert_num_queries(5):
+    # session, user with the badge, the count for the pages, one page of orders with their
+    # item counts
+    with django_assert_num_queries(4):
         response = shopper_client.get("/orders/")
     assert len(response.context["page"].object_list) == min(count, 25)
 
@@ -85,7 +87,7 @@ def test_shoppers_order_list(shopper_client, shopper, django_assert_num_queries,
 def test_staff_order_list(staff_client, make_user, django_assert_num_queries, count):
     place_orders(make_user("buyer"), count)
     # the same, the page's orders with their owners; the filters cost nothing more
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = staff_client.get("/orders/", {"status": "new", "q": "Анна"})
     assert len(response.context["page"].object_list) == min(count, 25)
 

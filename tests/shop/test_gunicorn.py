@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.servers import free_port, wait_until_listening
+from tests.servers import collect_static, free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTS = 6000  # about 4 MB of CSV: far more than the sockets' buffers hold
@@ -92,6 +92,7 @@ def test_a_slow_reader_gets_the_whole_export(tmp_path):
     python = [sys.executable]
     subprocess.run([*python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*python, "-c", SEED], cwd=ROOT, env=env, check=True)
+    collect_static(env)
     port = free_port()
     command = [*python, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
     command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", str(TIMEOUT)]

@@ -14,6 +14,7 @@ import secrets
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -21,9 +22,10 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 import pytest
+import redis
 
 from tests.databases import postgresql_only
-from tests.servers import free_port, redis_server, wait_until_listening
+from tests.servers import RedisServer, collect_static, free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "scale-out-password-1"
@@ -40,11 +42,17 @@ cache.clear()
 users = get_user_model().objects
 shopper = users.create_user("buyer", "buyer@example.com", "{password}")
 users.create_user("manager", "manager@example.com", "{password}", is_staff=True)
+second = users.create_user("buyer2", "buyer2@example.com", "{password}")
 users.create_user("revoked", "revoked@example.com", "{password}", is_staff=True)
 product = Product.objects.create(
     name="Чайник", price=1990, stock=100, category=Category.objects.create(name="Кухня")
 )
-ids = {{"cart": shopper.cart.pk, "product": product.pk, "category": product.category_id}}
+ids = {{
+    "cart": shopper.cart.pk,
+    "cart2": second.cart.pk,
+    "product": product.pk,
+    "category": product.category_id,
+}}
 print(json.dumps(ids))
 """
 
@@ -83,9 +91,19 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
+def redis_server(tmp_path_factory):
+    """The shared Redis, which a test may stop and start again."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_url(redis_server):
+    return redis_server.url
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +127,7 @@ def servers(redis_url):
     }
     python = [sys.executable]
     subprocess.run([*python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [*python, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    collect_static(env)
     seeded = subprocess.run(
         [*python, "-c", SEED.format(password=PASSWORD)],
         cwd=ROOT,
@@ -212,3 +228,104 @@ def test_rights_taken_away_end_at_once_on_both_servers(servers):
         db.execute("UPDATE auth_user SET is_staff = false WHERE username = 'revoked'")
     for server in (first, second):
         assert staff.request(f"{server}/history/")[0] == 403
+
+
+def test_two_shoppers_alternating_on_two_servers_see_only_their_own(servers):
+    """The catalogue's pages are kept once in the shared Redis and served to both shoppers by
+    both servers: each sees their own name, badge, cart, CSRF token and messages in them."""
+    (first, second), ids, _database = servers
+    shoppers = {"buyer": Browser(), "buyer2": Browser()}
+    carts = {"buyer": ids["cart"], "buyer2": ids["cart2"]}
+    for name, browser in shoppers.items():
+        browser.log_in(first, name)
+    pages = ["/", "/market/products/", f"/market/products/{ids['product']}/"]
+    pages.append(f"/market/category/{ids['category']}/")
+    for round_number in range(3):
+        for page in pages:
+            for name, browser in shoppers.items():
+                other = "buyer2" if name == "buyer" else "buyer"
+                server = [first, second][round_number % 2]
+                status, _, html = browser.request(server + page)
+                assert status == 200
+                assert f">{name}</a>" in html
+                assert f">{other}</a>" not in html
+                cart_address = f"/market/cart/{carts[name]}/"
+                badge = rf'id="cart-badge" data-count="\d+"[^>]*href="{cart_address}"'
+                assert re.search(badge, html)
+                assert f"/market/cart/{carts[other]}/" not in html
+                token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+                headers = {"X-CSRFToken": token, "Referer": server + page}
+                data = {"language": "ru", "next": "/"}
+                assert browser.request(f"{server}/i18n/setlang/", data, headers=headers)[0] == 200
+    buyer = shoppers["buyer2"]
+    change = {"product": ids["product"], "quantity": 1, "next": "/market/products/"}
+    assert buyer.put(f"{first}/market/cart/{ids['cart2']}/", change)[0] == 303
+    for server in (second, first):
+        _, _, html = shoppers["buyer"].request(f"{server}/market/products/")
+        assert "toast show" not in html
+    assert "toast show" in buyer.request(f"{second}/market/products/")[2]
+
+
+def test_a_staff_page_never_reaches_a_shopper(servers):
+    (first, second), ids, _database = servers
+    staff, shopper = Browser(), Browser()
+    staff.log_in(first, "manager")
+    shopper.log_in(second, "buyer")
+    edit = f'href="/market/products/{ids["product"]}/edit/"'
+    for _ in range(3):
+        for server in (first, second):
+            assert edit in staff.request(f"{server}/market/products/")[2]
+            assert edit not in shopper.request(f"{server}/market/products/")[2]
+            assert edit not in Browser().request(f"{server}/market/products/")[2]
+
+
+def test_a_retried_add_sent_to_both_servers_at_once_is_made_once(servers):
+    (first, second), ids, _database = servers
+    browser = Browser()
+    browser.log_in(first, "buyer2")
+    url = f"/market/cart/{ids['cart2']}/"
+    barrier = threading.Barrier(2)
+    statuses = []
+    token = secrets.token_urlsafe(16)
+    data = {"product": ids["product"], "quantity": 3, "mode": "add", "token": token}
+
+    def send(server):
+        barrier.wait()
+        statuses.append(browser.put(server + url, data)[0])
+
+    threads = [threading.Thread(target=send, args=(server,)) for server in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303, 303]
+    assert re.search(r'name="quantity" value="3"', browser.request(second + url)[2])
+
+
+def test_redis_stopped_mid_run_then_back(servers, redis_server):
+    """Both servers keep serving (uncached) and keep their shoppers logged in while Redis is
+    away, and cache again once it is back."""
+    (first, second), _ids, _database = servers
+    shopper = Browser()
+    shopper.log_in(first, "buyer")
+    redis_server.stop()
+    try:
+        for _ in range(3):
+            for server in (first, second):
+                for page in ("/", "/market/products/", "/market/category/"):
+                    assert Browser().request(server + page)[0] == 200
+                    status, _, html = shopper.request(server + page)
+                    assert (status, ">buyer</a>" in html) == (200, True)
+                assert Browser().request(f"{server}/healthz")[0] == 200
+        Browser().log_in(second, "buyer2")  # allauth's limits don't refuse logins meanwhile
+    finally:
+        redis_server.start()
+    deadline = time.monotonic() + 60
+    with redis.Redis.from_url(redis_server.url) as client:
+        while client.dbsize() == 0:  # pages (and the sessions' copies) are kept again
+            assert time.monotonic() < deadline, "nothing was cached again"
+            for server in (first, second):
+                shopper.request(f"{server}/market/products/")
+                Browser().request(f"{server}/market/products/")
+            time.sleep(0.1)
+    assert ">buyer</a>" in shopper.request(f"{second}/market/products/")[2]

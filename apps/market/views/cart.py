@@ -11,6 +11,7 @@ from shop.http import HttpResponseSeeOther, safe_next_url
 from shop.text import quoted
 
 from ..cache import cached_page
+from ..context_processors import CartBadge
 from ..forms import CartLineForm
 from ..models import Cart
 
@@ -37,19 +38,18 @@ def cart_list(request):
     return render(request, "market/cart_list.html", {"page": page, "carts": page.object_list})
 
 
-def shoppers_cart_page(request, pk):
-    """A shopper's cart page changes with the cart (its lines, and the navbar badge, which counts
-    the same cart) and the catalogue (prices, stock); it is kept per user, so nobody is served a
-    page rendered for someone else. Staff, who may look at any cart, get it rendered afresh."""
-    user = request.user
-    if user.is_staff:
+def own_cart_page(request, pk):
+    """The page cache keeps a shopper's own cart page for that shopper, until the cart changes
+    (its last change and its item count, read with the user by the backend) or the catalogue does
+    (prices, stock). Anyone else's cart, for staff too, is rendered afresh."""
+    badge = CartBadge(request.user)
+    if request.user.is_staff or badge.cart_id != pk:
         return None
-    return (user.pk, user.get_username()), (f"cart:{pk}",)
+    return (request.user.pk, pk), (badge.updated, badge.count)
 
 
 @login_required
-@cached_page(shoppers_cart_page)
-@require_safe
+@cached_page(vary=own_cart_page)
 def cart_detail(request, pk):
     return render_cart(request, get_object_or_404(carts_of(request.user), pk=pk))
 
@@ -66,7 +66,7 @@ def cart_update(request, pk):
         return render_cart(request, cart, form, status=422)
     messages.success(request, change_message(form.cleaned_data, quantity))
     if request.htmx:
-        return render_cart(request, cart)
+        return render_cart(request, cart, badge=CartBadge(request.user, fresh=True))
     return HttpResponseSeeOther(safe_next_url(request, cart))
 
 
@@ -82,21 +82,25 @@ def change_message(change, quantity):
     return _("%(name)s: %(quantity)s in the cart.") % {"name": name, "quantity": quantity}
 
 
-def render_cart(request, cart, form=None, status=200):
+def render_cart(request, cart, form=None, status=200, badge=None):
     """Template: market/cart_detail.html; for htmx its #cart fragment plus the navbar badge.
 
-    Context: `cart`, `lines` (with `line_total`), `total` (summed once here, not per line),
-    `form` (a refused change) and `refused_product_id` (the line its errors belong to).
+    Context: `cart`, `own` (the asker's own cart), `lines` (with `line_total`), `total` (summed
+    once here, not per line), `form` (a refused change), `refused_product_id` (the line its
+    errors belong to) and, after a change, `cart_badge` counted afresh.
     """
     lines = list(cart.lines())
     refused = form.cleaned_data.get("product") if form is not None else None
     context = {
         "cart": cart,
+        "own": cart.owner_id == request.user.pk,
         "lines": lines,
         "total": sum(line.line_total for line in lines),
         "form": form,
         "refused_product_id": refused.pk if refused in [line.product for line in lines] else None,
     }
+    if badge is not None:
+        context["cart_badge"] = badge
     template = "market/cart_detail.html"
     if request.htmx:
         template += "#cart-update"

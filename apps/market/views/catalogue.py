@@ -11,7 +11,7 @@ from shop.decorators import staff_required
 from shop.http import leave_page
 from shop.text import quoted
 
-from ..cache import cache_page_for_visitors
+from ..cache import cached_page
 from ..forms import CategoryForm, ProductFilterForm, ProductForm
 from ..models import Category, Product
 
@@ -30,8 +30,7 @@ def status_of(form):
     return 422 if form.errors else 200
 
 
-@cache_page_for_visitors
-@require_safe
+@cached_page()
 def home(request):
     """The front page: the top-level categories and the newest products.
 
@@ -42,8 +41,7 @@ def home(request):
     return render(request, "market/home.html", {"categories": tree.roots, "products": products})
 
 
-@cache_page_for_visitors
-@require_safe
+@cached_page(params=ProductFilterForm.PARAMS)
 def product_list(request):
     """The catalogue with search, category, stock and order filters, 24 a page; htmx swaps
     only the results. Template: market/product_list.html (#product-results)."""
@@ -86,8 +84,7 @@ def render_product_form(request, form, status=200):
     return render(request, template, {"form": form, "product": form.instance}, status=status)
 
 
-@cache_page_for_visitors
-@require_safe
+@cached_page()
 def product_detail(request, pk):
     """Template: market/product_detail.html. Context: `product`, `path` (root to category)."""
     product = get_object_or_404(Product.objects.select_related("category"), pk=pk)
@@ -133,8 +130,7 @@ def product_delete_confirm(request, pk):
     return render(request, "market/product_confirm_delete.html", context)
 
 
-@cache_page_for_visitors
-@require_safe
+@cached_page()
 def category_list(request):
     """The whole category tree: every category under its parent with how many products it and
     its subcategories hold; the levels below the second start folded, in the page itself, so
@@ -174,8 +170,7 @@ def render_category_form(request, form, status=200):
     return render(request, template, {"form": form, "category": form.instance}, status=status)
 
 
-@cache_page_for_visitors
-@require_safe
+@cached_page(params=ProductFilterForm.PARAMS)
 def category_detail(request, pk):
     """The category's path, subcategories and the products of its whole subtree, filtered like
     the product list. Template: market/category_detail.html (#product-results for htmx)."""

@@ -1,0 +1,50 @@
+"""The authentication backend: django-allauth's (login by username or email), reading the user of a
+logged-in request together with the navbar's cart badge.
+
+Every page a shopper sees shows the badge, and the page cache (cache.py) needs the cart's last
+change and item count for a cart page: one query by primary key brings the user and all of it,
+from the database on every request like the user alone was, so nothing about either can be out of
+date. The query is written in SQL: on a page served from the cache, the ORM compiling it (a join
+and a subquery with a sum) cost more than all the rest of the request.
+"""
+
+from functools import cache
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+
+from .models import Cart, CartItem
+
+
+def user_with_cart_badge(user_id):
+    """The user with `badge_cart_id`, `badge_count` (units in the cart) and `badge_cart_updated`
+    (its last change, as the database gives it); None and 0 without a cart. None if no user."""
+    users = get_user_model().objects.raw(user_query(), [user_id])
+    return next(iter(users), None)
+
+
+@cache
+def user_query():
+    users = get_user_model()
+    return (  # noqa: S608  (names from the models, no input)
+        "SELECT u.*, c.{cart_id} AS badge_cart_id, c.{updated} AS badge_cart_updated,"
+        " COALESCE((SELECT SUM(i.{quantity}) FROM {items} i WHERE i.{item_cart} = c.{cart_id}), 0)"
+        " AS badge_count"
+        " FROM {users} u LEFT JOIN {carts} c ON c.{owner} = u.{user_id} WHERE u.{user_id} = %s"
+    ).format(
+        users=users._meta.db_table,
+        user_id=users._meta.pk.column,
+        carts=Cart._meta.db_table,
+        cart_id=Cart._meta.pk.column,
+        owner=Cart._meta.get_field("owner").column,
+        updated=Cart._meta.get_field("updated").column,
+        items=CartItem._meta.db_table,
+        item_cart=CartItem._meta.get_field("cart").column,
+        quantity=CartItem._meta.get_field("quantity").column,
+    )
+
+
+class CartBadgeBackend(AuthenticationBackend):
+    def get_user(self, user_id):
+        user = user_with_cart_badge(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

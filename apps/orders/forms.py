@@ -214,6 +214,22 @@ class OrderFilterForm(forms.Form):
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 
+    def narrowed_by(self):
+        """(label, value) of each filter in use, to say what found nothing: a status by its
+        name, dates as typed."""
+        if not self.is_valid():
+            return []
+        used = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if name == "status" and value:
+                value = str(dict(field.choices)[value])
+            elif isinstance(value, str):
+                value = value.strip()
+            if value:
+                used.append((field.label, value if isinstance(value, str) else self[name].value()))
+        return used
+
     def filter(self, orders):
         data = self.cleaned_data
         if data["status"]:

@@ -275,6 +275,77 @@ class TestAnswers:
         assert listing.count(f'hx-put="/market/cart/{shopper.cart.pk}/"') == 1
 
 
+class TestCartPage:
+    """The cart page on a phone and a desktop (issue 13): one quantity control a line, a summary
+    with the total and Checkout, changes and refusals shown where they happen, not as toasts."""
+
+    ON_THE_PAGE = {"HX-Request": "true", "HX-Target": "cart"}
+
+    def toast(self, html):
+        found = re.search(r'<div class="toast [^"]*"', html)
+        return found.group(0) if found else None
+
+    def test_one_quantity_control_a_line_with_ok_only_without_javascript(
+        self, shopper_client, shopper, kettle, mug
+    ):
+        shopper.cart.change_line(kettle, 2)
+        shopper.cart.change_line(mug, 1)
+        html = shopper_client.get(f"/market/cart/{shopper.cart.pk}/").text
+        assert html.count('type="number" name="quantity"') == 2
+        assert html.count('name="mode" value="add"') == 0  # no "one more" / "one less" forms
+        ok = r'<button type="submit" class="btn btn-outline-secondary">ОК</button>'
+        assert len(re.findall(rf"<noscript>{ok}</noscript>", html)) == 2
+        assert not re.search(ok, re.sub(r"<noscript>.*?</noscript>", "", html, flags=re.S))
+        # The field keeps its id, so htmx gives it the focus back after the swap.
+        assert f'id="quantity-{kettle.pk}"' in html
+        # A change is sent on "change" alone: Enter makes one request, not a change and a submit.
+        form = re.search(rf'<form [^>]*>(?:(?!</form>).)*id="quantity-{kettle.pk}"', html, re.S)
+        assert 'hx-trigger="change"' in form.group(0)
+
+    def test_the_summary_holds_the_count_total_and_checkout(self, shopper_client, shopper, kettle):
+        shopper.cart.change_line(kettle, 2)
+        html = shopper_client.get(f"/market/cart/{shopper.cart.pk}/").text
+        summary = re.search(r'<section class="[^"]*cart-summary.*?</section>', html, re.S).group(0)
+        assert "Итого, 2 товара" in summary
+        assert '<span class="fs-4 fw-semibold price" id="cart-total">3 980,00 ₽</span>' in summary
+        assert 'href="/orders/checkout/"' in summary
+
+    def test_a_change_on_the_page_shows_in_the_summary_and_is_only_read_out(
+        self, shopper_client, shopper, kettle
+    ):
+        shopper.cart.change_line(kettle, 1)
+        response = put(
+            shopper_client, shopper.cart, headers=self.ON_THE_PAGE, product=kettle.pk, quantity=3
+        )
+        summary = re.search(r"cart-summary.*?</section>", response.text, re.S).group(0)
+        assert "Товар «Чайник»: в корзине 3 шт." in summary
+        assert "visually-hidden" in self.toast(response.text)  # for screen readers only
+
+    def test_a_refusal_on_the_page_shows_at_its_line_not_as_a_toast(
+        self, shopper_client, shopper, kettle
+    ):
+        shopper.cart.change_line(kettle, 1)
+        for headers in (self.ON_THE_PAGE, {}):
+            response = put(
+                shopper_client, shopper.cart, headers=headers, product=kettle.pk, quantity=9
+            )
+            assert response.status_code == 422
+            line = re.search(rf'id="cart-line-{kettle.pk}".*?</li>', response.text, re.S).group(0)
+            assert 'aria-invalid="true"' in line
+            assert "Осталось только 5" in line
+            assert self.toast(response.text) is None
+            assert response.text.count("Осталось только 5") == 1
+
+    def test_a_refused_add_elsewhere_is_a_toast(self, shopper_client, shopper, kettle, htmx):
+        """The add-to-cart of a product card swaps nothing: only a message can say no."""
+        response = put(
+            shopper_client, shopper.cart, headers=htmx, product=kettle.pk, quantity=9, mode="add"
+        )
+        assert response.status_code == 422
+        assert "text-bg-danger" in self.toast(response.text)
+        assert "Осталось только 5" in response.text.split('id="toasts"')[1]
+
+
 class TestModel:
     def test_change_line_refuses_above_stock_changing_nothing(self, shopper, kettle):
         shopper.cart.change_line(kettle, 4)

@@ -108,6 +108,16 @@ def test_staff_filters(staff_client, staff, shopper, other_shopper, shelf):
     assert listed(date_to=f"{today - timedelta(days=5):%Y-%m-%d}") == [first.pk]
 
 
+def test_filters_that_find_nothing_say_what_was_asked_and_the_way_back(staff_client, order):
+    query = {"status": "shipped", "q": "  пётр ", "date_from": "2026-02-01"}
+    for headers in ({}, {"HX-Request": "true"}):
+        html = staff_client.get("/orders/", query, headers=headers).text
+        empty = re.search(r'id="order-results".*?</section>', html, re.S).group(0)
+        assert "Нет заказов, подходящих под эти фильтры." in empty
+        assert "Статус: Отправлен · Поиск: пётр · С: 2026-02-01" in empty
+        assert 'href="/orders/"' in empty
+
+
 @pytest.mark.parametrize(
     "query",
     [

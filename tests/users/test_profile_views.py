@@ -263,7 +263,7 @@ class TestInlineEdit:
         assert response.text.lstrip().startswith('<section id="profile-card"')
         assert "Петрова" in response.text
         assert "<form" not in response.text.split("toasts")[0]
-        assert 'hx-swap-oob="beforeend"' in response.text  # the "saved" toast
+        assert 'hx-swap-oob="innerHTML"' in response.text  # the "saved" toast
 
     def test_without_javascript_save_is_a_303_back_to_the_profile(self, shopper_client, shopper):
         response = shopper_client.post(

@@ -61,10 +61,19 @@ def cart_update(request, pk):
     cart = get_object_or_404(carts_of(request.user), pk=pk)
     form = CartLineForm(request.POST, cart=cart)
     quantity = form.save() if form.is_valid() else None
+    # On the cart page (a plain form, or htmx swapping #cart) the answer shows a refusal at its
+    # line and a change in the summary; elsewhere (add to cart on a product) only a message can.
+    in_cart = not request.htmx or request.htmx.target == "cart"
     if form.errors:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        if not in_cart:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return render_cart(request, cart, form, status=422)
-    messages.success(request, change_message(form.cleaned_data, quantity))
+    notice = change_message(form.cleaned_data, quantity)
+    if request.htmx and in_cart:
+        # Not shown as a toast, which would cover the lines; only read out (toasts.html).
+        messages.success(request, notice, extra_tags="unseen")
+        return render_cart(request, cart, badge=CartBadge(request.user, fresh=True), notice=notice)
+    messages.success(request, notice)
     if request.htmx:
         return render_cart(request, cart, badge=CartBadge(request.user, fresh=True))
     return HttpResponseSeeOther(safe_next_url(request, cart))
@@ -82,12 +91,13 @@ def change_message(change, quantity):
     return _("%(name)s: %(quantity)s in the cart.") % {"name": name, "quantity": quantity}
 
 
-def render_cart(request, cart, form=None, status=200, badge=None):
+def render_cart(request, cart, form=None, status=200, badge=None, notice=""):
     """Template: market/cart_detail.html; for htmx its #cart fragment plus the navbar badge.
 
-    Context: `cart`, `own` (the asker's own cart), `lines` (with `line_total`), `total` (summed
-    once here, not per line), `form` (a refused change), `refused_product_id` (the line its
-    errors belong to) and, after a change, `cart_badge` counted afresh.
+    Context: `cart`, `own` (the asker's own cart), `lines` (with `line_total`), `total` and
+    `count` (summed once here, not per line), `form` (a refused change), `refused_product_id`
+    (the line its errors belong to), `notice` (the change just made, for the summary) and,
+    after a change, `cart_badge` counted afresh.
     """
     lines = list(cart.lines())
     refused = form.cleaned_data.get("product") if form is not None else None
@@ -96,6 +106,8 @@ def render_cart(request, cart, form=None, status=200, badge=None):
         "own": cart.owner_id == request.user.pk,
         "lines": lines,
         "total": sum(line.line_total for line in lines),
+        "count": sum(line.quantity for line in lines),
+        "notice": notice,
         "form": form,
         "refused_product_id": refused.pk if refused in [line.product for line in lines] else None,
     }

@@ -71,6 +71,11 @@
       var token = form && form.querySelector("input[data-idempotency-token]");
       if (token && event.detail.xhr && event.detail.xhr.status) token.value = newToken();
     });
+    // A form sent on each change of its field (the cart's quantities): htmx sends the change,
+    // Enter included, so the form's own submit would be a second request.
+    document.body.addEventListener("submit", function (event) {
+      if (event.target.matches("form[data-shop-submit-on-change]")) event.preventDefault();
+    });
     // The filters' off-canvas panel (a phone) closes once its form is sent: the results show.
     document.body.addEventListener("submit", function (event) {
       var panel = event.target.closest(".offcanvas-lg.show");

@@ -58,3 +58,9 @@ def results_count(page, count):
 def cart_badge(page):
     """The number on the navbar's cart button."""
     return page.locator("#cart-badge .badge")
+
+
+def open_menu(page, name):
+    """Open one of the navbar's menus (a <details>: "Menu" on a phone, "Staff") by its toggle."""
+    nav = page.get_by_role("navigation", name="Main navigation")
+    nav.locator("summary", has_text=name).click()

@@ -27,7 +27,14 @@ PAGES = {
         "/users/user/login/",
         "/users/user/register/",
     ),
-    "shopper": ("/", "/market/products/", "{product}", "/market/category/", "{cart}"),
+    "shopper": (
+        "/",
+        "/market/products/",
+        "{product}",
+        "/market/category/",
+        "{cart}",
+        "/orders/checkout/",
+    ),
 }
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from tests.factories import make_category, make_product
@@ -19,3 +21,14 @@ def test_front_page_shows_top_categories_and_the_newest_products(client):
 
 def test_front_page_of_an_empty_shop(client, db):
     assert "Каталог пока пуст." in client.get("/").text
+
+
+def test_categories_are_tiles_with_their_counts(client):
+    home = make_category("Дом")
+    make_product(home, "Чайник")
+    make_product(make_category("Кухня", parent=home), "Кружка")
+    html = client.get("/").text
+    tile = re.search(r'<a class="category-tile[^"]*" href="([^"]+)">(.*?)</a>', html, re.S)
+    assert tile.group(1) == home.get_absolute_url()
+    assert "Дом" in tile.group(2)
+    assert "2 товара" in tile.group(2)

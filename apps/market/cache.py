@@ -426,8 +426,9 @@ class PersonalParts:
             text = getattr(self.request.user, what.removeprefix(USER))
             return escape(text() if callable(text) else text)
         badge = CartBadge(self.request.user)
-        values = {CART_ID: badge.cart_id or "", CART_URL: badge.url, CART_COUNT: badge.count}
-        return escape(values[what])
+        if what == CART_URL:
+            return escape(badge.url)
+        return escape(badge.count if what == CART_COUNT else badge.cart_id or "")
 
     def template_context(self):
         """What the context processors give, made once for all the personal templates of the

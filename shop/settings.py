@@ -128,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.market.context_processors.cart_badge",
+                "apps.market.context_processors.login_here",
                 # Last: a page rendered for the cache sees nobody's data (apps/market/cache.py).
                 "apps.market.cache.personal_context",
             ],

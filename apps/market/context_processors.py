@@ -1,7 +1,9 @@
+from urllib.parse import quote
+
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from .models import Cart
 
@@ -50,3 +52,14 @@ def cart_badge(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"cart_badge": CartBadge(user)}
+
+
+def login_here(request):
+    """`login_here`: the login page's address, coming back to this page after (`?next=`). A
+    visitor's product list shows it on every card's add-to-cart button: worked out once for
+    the page, when first shown, instead of a `{% url %}` and a quoted path for each card."""
+    return {"login_here": SimpleLazyObject(lambda: login_url(request))}
+
+
+def login_url(request):
+    return f"{reverse('account_login')}?next={quote(request.get_full_path())}"

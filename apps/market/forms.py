@@ -9,7 +9,73 @@ from django.utils.translation import gettext_lazy as _
 from .models import AlreadySent, Cart, Category, OutOfStock, Product
 
 
-class FlagCheckbox(forms.CheckboxInput):
+def attributes(attrs):
+    """A widget's attributes as Django's widgets/attrs.html writes them: in their order, `True`
+    as the bare name, `False` left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class WrittenOutInput:
+    """An input written out in Python, in the very markup of Django's template for it (and
+    WrittenOutSelect a select).
+
+    The product filters are on every product list and category page rendered afresh, and a
+    widget rendered through the form renderer's templates costs a template and an include of
+    attrs.html for itself and for each option: the filter form's three took a tenth of such a
+    page's rendering. `get_context` (which the bound field's attributes, an error's
+    `aria-invalid` among them, pass through) stays Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            format_html(' value="{}"', value) if value is not None else "",
+            attributes(widget["attrs"]),
+        )
+
+
+class WrittenOutSelect(forms.Select):
+    """A select written out as widgets/select.html and select_option.html write it (see
+    WrittenOutInput)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = ((option_group(*group),) for group in widget["optgroups"])
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            attributes(widget["attrs"]),
+            format_html_join("", "{}", groups),
+        )
+
+
+def option_group(name, options, index):
+    written = format_html_join(
+        "",
+        '\n  <option value="{}"{}>{}</option>\n',
+        ((option["value"], attributes(option["attrs"]), option["label"]) for option in options),
+    )
+    if name:
+        return format_html('\n  <optgroup label="{}">{}\n  </optgroup>', name, written)
+    return written
+
+
+class WrittenOutTextInput(WrittenOutInput, forms.TextInput):
+    pass
+
+
+class FlagCheckbox(WrittenOutInput, forms.CheckboxInput):
     """A checkbox that sends `1`; `0` or `false` in a hand-written URL mean unchecked (Django's
     own checkbox reads any non-empty value but `false` as checked)."""
 
@@ -62,7 +128,7 @@ class ProductFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        widget=WrittenOutTextInput(attrs={"class": "form-control"}),
     )
     category = forms.IntegerField(
         label=_("Category"),
@@ -73,7 +139,7 @@ class ProductFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=WrittenOutSelect(attrs={"class": "form-select"}),
         choices=[
             ("name", _("Name")),
             ("price", _("Price: low to high")),

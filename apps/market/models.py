@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.links import url_by_pk
 from shop.text import quoted
 
 
@@ -163,7 +164,7 @@ class Category(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("market:category_detail", args=[self.pk])
+        return url_by_pk("market:category_detail", self.pk)
 
     def clean(self):
         self.refuse_a_loop(dict(Category.objects.values_list("pk", "parent_id")))
@@ -299,7 +300,7 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("market:product_detail", args=[self.pk])
+        return url_by_pk("market:product_detail", self.pk)
 
     def delete(self, *args, **kwargs):
         """Delete the product and its cart lines, after a cart change that holds it

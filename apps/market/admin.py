@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,14 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     autocomplete_fields = ["category"]
     readonly_fields = ["created", "updated"]
+
+    def delete_queryset(self, request, queryset):
+        """The bulk action deletes as Product.delete does: the products locked first (in one
+        order), so that a cart change holding one commits before its lines are collected."""
+        with transaction.atomic():
+            products = Product.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+            list(products.select_for_update().values_list("pk"))
+            super().delete_queryset(request, queryset)
 
 
 class CartItemInline(admin.TabularInline):

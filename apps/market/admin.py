@@ -3,6 +3,8 @@ from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.utils.translation import gettext_lazy as _
 
+from shop.admin import ReadOnlyAdmin
+
 from .models import Cart, CartAddition, CartItem, Category, Product, Version
 
 
@@ -101,25 +103,17 @@ class CartItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Version)
-class VersionAdmin(admin.ModelAdmin):
+class VersionAdmin(ReadOnlyAdmin):
     """Read only: the counters move with the changes they stand for (apps/market/cache.py)."""
 
     list_display = ["name", "number"]
     search_fields = ["name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CartAddition)
 class CartAdditionAdmin(admin.ModelAdmin):
-    """Read only: the adds made by token, kept a day so that a retried add counts once."""
+    """Read only: the adds made by token, kept a day so that a retried add counts once.
+    (Deleting stays allowed: they go with their cart, and the admin asks for it then.)"""
 
     list_display = ["cart", "product", "quantity", "token", "created"]
     list_select_related = ["cart__owner", "product"]

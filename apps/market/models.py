@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -243,14 +243,27 @@ class ProductQuerySet(models.QuerySet):
             return
         by_product = models.Case(
             *(models.When(pk=pk, then=models.Value(units)) for pk, units in changes.items()),
-            output_field=models.IntegerField(),
+            output_field=models.BigIntegerField(),
         )
-        self.model.objects.filter(pk__in=changes).update(stock=models.F("stock") + by_product)
+        products = self.model.objects.filter(pk__in=changes)
+        # Locked in primary-key order, as a checkout locks them, before the UPDATE takes its
+        # locks in whatever order it reads the rows: a cancel and a checkout of the same
+        # products queue instead of deadlocking.
+        list(products.locked().values_list("pk"))
+        # Counted in 64 bits and capped at the column's largest value: stock returned to a
+        # product restocked to the maximum meanwhile is no overflow (and no 500).
+        stock = Cast("stock", models.BigIntegerField()) + by_product
+        products.update(stock=Least(stock, models.Value(MAX_STOCK)))
         # queryset.update() sends no signal: the catalogue's version moves here, in the caller's
         # transaction, so pages showing stock show the new figure.
         from .cache import bump  # the page cache builds on these models
 
         bump("catalogue")
+
+
+# The largest stock the column holds (a 32-bit integer in PostgreSQL), which the product form
+# refuses to go beyond.
+MAX_STOCK = 2**31 - 1
 
 
 class Product(models.Model):

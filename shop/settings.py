@@ -96,6 +96,7 @@ MIDDLEWARE = [
     # pages, htmx answers get their toasts appended. A cached page is compressed on every hit.
     "shop.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shop.sessions.SessionMiddleware",  # 503 for a session that can't be ended (see there)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, so that the CSRF check sees the verb a form asked for and its token.
@@ -145,7 +146,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Unset or empty: the SQLite file in the repo (make run).
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -187,8 +189,9 @@ if REDIS_URL:
             "OPTIONS": REDIS_OPTIONS,
         },
     }
-    # In the database, with a copy in Redis for speed: sessions outlive a Redis outage.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # In the database, with a copy in Redis for speed: sessions outlive a Redis outage, and a
+    # logout that can't reach Redis fails rather than leave a copy logged in (shop/sessions.py).
+    SESSION_ENGINE = "shop.sessions"
 else:
     # The database, which every process shares: the limits of failed logins (allauth's rate
     # limits) count once for the whole shop, however many gunicorn workers serve it. `migrate`

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db import IntegrityError, transaction
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -17,7 +18,11 @@ class FlagCheckbox(forms.CheckboxInput):
         super().__init__(attrs={"value": "1", "class": "form-check-input"})
 
     def value_from_datadict(self, data, files, name):
-        return data.get(name, "").lower() not in ("", "0", "false", "off")
+        return self.checked(data.get(name, ""))
+
+    @staticmethod
+    def checked(value):
+        return value.lower() not in ("", "0", "false", "off")
 
 
 class TreeSelect(forms.Select):
@@ -82,9 +87,18 @@ class ProductFilterForm(forms.Form):
         ],
     )
 
-    # What the product list and category pages read from their address (the page cache keeps
-    # their pages by these and nothing else).
-    PARAMS = ("q", "category", "in_stock", "sort", "page")
+    # What the product list and category pages read from their address, each with the spelling
+    # it is read as: the page cache keeps their pages by these and nothing else
+    # (cache.normal_query). A category that is no number stays as sent, for its 422.
+    PARAMS = {
+        "q": str,
+        "category": str,
+        "in_stock": lambda value: "1" if FlagCheckbox.checked(value) else "",
+        "sort": str,
+        # Not a number: the first page, as Paginator.get_page reads it.
+        "page": lambda value: value if value.isascii() and value.isdigit() else "",
+    }
+    CATEGORY_PAGE_PARAMS = {name: rule for name, rule in PARAMS.items() if name != "category"}
 
     def __init__(self, data, *, tree, category_field=True):
         super().__init__(data)
@@ -176,13 +190,23 @@ class CategoryForm(forms.ModelForm):
         )
 
     def save(self, commit=True):
-        """The saved category, or None if a move saved meanwhile made this one a loop (the
-        model checks again under its lock): the refusal becomes this form's error."""
+        """The saved category, or None if a change saved meanwhile refuses it: a move that made
+        this one a loop (the model checks again under its lock), or the same name saved by
+        another request since the form checked it (a double click: the unique index refuses
+        it). The refusal becomes this form's error."""
         try:
-            return super().save(commit)
+            with transaction.atomic():
+                return super().save(commit)
         except ValidationError as refusal:
             self.add_error(None, refusal)
-            return None
+        except IntegrityError:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as refusal:
+                self.add_error(None, refusal)
+            else:
+                raise
+        return None
 
 
 class CartLineForm(forms.Form):

@@ -11,7 +11,7 @@ from shop.decorators import staff_required
 from shop.http import leave_page
 from shop.text import quoted
 
-from ..cache import cached_page
+from ..cache import cached_page, never_kept
 from ..forms import CategoryForm, ProductFilterForm, ProductForm
 from ..models import Category, Product
 
@@ -24,6 +24,14 @@ def product_results(request, products, filters):
         request.GET.get("page")
     )
     return {"filters": filters, "page": page, "products": page.object_list}
+
+
+def shown_elsewhere(request, page):
+    """Whether the page number asked for is not the page shown (past the last, say: the list
+    got shorter since the link was made, or the number was made up). Such an answer is not
+    kept by the page cache: a list is kept once for each page it has."""
+    asked = request.GET.get("page", "")
+    return asked.isascii() and asked.isdigit() and int(asked) != page.number
 
 
 def status_of(form):
@@ -51,7 +59,8 @@ def product_list(request):
     template = "market/product_list.html"
     if request.htmx:
         template += "#product-results"
-    return render(request, template, context, status=status_of(filters))
+    response = render(request, template, context, status=status_of(filters))
+    return never_kept(response) if shown_elsewhere(request, context["page"]) else response
 
 
 @staff_required
@@ -147,8 +156,7 @@ def category_create(request):
     """POST /market/category/: a new category from the form, or the form again with errors."""
     tree = Category.objects.tree()
     form = CategoryForm(request.POST, tree=tree)
-    if form.is_valid():
-        category = form.save()
+    if form.is_valid() and (category := form.save()) is not None:
         messages.success(request, _("Category %(name)s created.") % {"name": quoted(category.name)})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)
@@ -170,7 +178,7 @@ def render_category_form(request, form, status=200):
     return render(request, template, {"form": form, "category": form.instance}, status=status)
 
 
-@cached_page(params=ProductFilterForm.PARAMS)
+@cached_page(params=ProductFilterForm.CATEGORY_PAGE_PARAMS)
 def category_detail(request, pk):
     """The category's path, subcategories and the products of its whole subtree, filtered like
     the product list. Template: market/category_detail.html (#product-results for htmx)."""
@@ -189,7 +197,8 @@ def category_detail(request, pk):
     template = "market/category_detail.html"
     if request.htmx:
         template += "#product-results"
-    return render(request, template, context, status=status_of(filters))
+    response = render(request, template, context, status=status_of(filters))
+    return never_kept(response) if shown_elsewhere(request, context["page"]) else response
 
 
 @staff_required

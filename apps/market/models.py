@@ -235,6 +235,10 @@ class ProductQuerySet(models.QuerySet):
     def return_stock(self, quantities):
         """Put `quantities` ({product id: units}) back in stock (a cancelled order); ids of
         products deleted since are skipped. Call inside transaction.atomic()."""
+        # Locked in primary-key order, as a checkout locks them, before the UPDATE takes its
+        # locks in whatever order it reads the rows: a cancel and a checkout of the same
+        # products queue instead of deadlocking.
+        list(self.model.objects.filter(pk__in=quantities).locked().values_list("pk"))
         self._add_to_stock(quantities)
 
     def _add_to_stock(self, changes):
@@ -246,10 +250,6 @@ class ProductQuerySet(models.QuerySet):
             output_field=models.BigIntegerField(),
         )
         products = self.model.objects.filter(pk__in=changes)
-        # Locked in primary-key order, as a checkout locks them, before the UPDATE takes its
-        # locks in whatever order it reads the rows: a cancel and a checkout of the same
-        # products queue instead of deadlocking.
-        list(products.locked().values_list("pk"))
         # Counted in 64 bits and capped at the column's largest value: stock returned to a
         # product restocked to the maximum meanwhile is no overflow (and no 500).
         stock = Cast("stock", models.BigIntegerField()) + by_product

@@ -21,6 +21,7 @@ def test_make_run_serves_the_shop_on_the_port_port_names(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
     env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    env.update(MEDIA_ROOT=str(tmp_path / "media"))  # the demo's pictures, not in the repository
     server = subprocess.Popen(
         [shutil.which("make") or "make", "--no-print-directory", "run"],
         cwd=ROOT,

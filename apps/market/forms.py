@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import transaction
 from django.forms.utils import flatatt
+from django.utils.functional import keep_lazy_text
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,18 @@ class CategoryChoiceField(forms.ModelChoiceField):
         self.choices = [("", "—"), *tree.choices(exclude_subtree_of)]
 
 
+@keep_lazy_text
+def limit_text(text):
+    return text % {"limit": ProductImage.LIMIT}
+
+
+def pictures_help_text():
+    """In the language of the page that shows it, not of the moment the form class was made."""
+    return limit_text(
+        _("JPEG, PNG or WebP, up to 10 MB and 40 megapixels each; at most %(limit)s a product.")
+    )
+
+
 class PicturesInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -162,11 +175,7 @@ class PicturesField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Pictures"))
-        kwargs.setdefault(
-            "help_text",
-            _("JPEG, PNG or WebP, up to 10 MB and 40 megapixels each; at most %(limit)s a product.")
-            % {"limit": ProductImage.LIMIT},
-        )
+        kwargs.setdefault("help_text", pictures_help_text())
         super().__init__(**kwargs)
         self.widget.attrs.update(accept="image/jpeg,image/png,image/webp")
 
@@ -247,7 +256,7 @@ class ProductForm(PicturesMixin, forms.ModelForm):
 class ProductImagesForm(PicturesMixin, forms.Form):
     """POST /market/products/<id>/images/: more pictures for a product."""
 
-    images = PicturesField()
+    images = PicturesField(label=_("Add pictures"))
 
     def __init__(self, *args, product, **kwargs):
         kwargs.setdefault("auto_id", "upload_%s")  # beside the product form's own `images`

@@ -205,7 +205,15 @@ def draw_picture(number, palette_number):
     simple shape, in the colours of its top-level category, varied by the product's number."""
     light, dark = PALETTES[palette_number % len(PALETTES)]
     size = PICTURE_SIZE
-    gradient = Image.linear_gradient("L").resize((size, size)).rotate(45 * (number % 4))
+    turns = [
+        None,
+        Image.Transpose.ROTATE_90,
+        Image.Transpose.ROTATE_180,
+        Image.Transpose.ROTATE_270,
+    ]
+    gradient = Image.linear_gradient("L").resize((size, size))
+    if turns[number % 4] is not None:
+        gradient = gradient.transpose(turns[number % 4])
     image = ImageOps.colorize(gradient, black="#ffffff", white=light)
     draw = ImageDraw.Draw(image)
     inset = size // 5

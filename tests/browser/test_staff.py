@@ -1,5 +1,6 @@
 """Journey 3: staff keep the catalogue: a category and a product through the forms (one attempt
-refused with the errors in place), an edit, a picture, the CSV of a filtered list, and a confirmed delete."""
+refused with the errors in place), an edit, a picture, the CSV of a filtered list, and a
+confirmed delete."""
 
 import csv
 import io

@@ -314,7 +314,16 @@ class TestPages:
         assert card.group(1) == main.url(320)
         assert main.url(640) + " 640w" in card.group(2)
         assert 'width="320" height="240" alt="Чайник"' in card.group(0)
-        assert 'loading="lazy"' in card.group(0)
+
+    def test_the_first_four_cards_load_at_once_the_others_when_scrolled_to(self, client, pictured):
+        picture = pictures.read(upload())
+        for number in range(5):
+            product = make_product(pictured.category, f"Кружка {number}")
+            ProductImage.objects.add(product, [picture])
+        html = client.get("/market/products/").content.decode()
+        cards = re.findall(r"<img [^>]*>", html)
+        assert len(cards) == 6
+        assert ['loading="lazy"' in card for card in cards] == [False] * 4 + [True] * 2
 
     def test_a_card_without_pictures_shows_a_placeholder(self, client, product):
         html = client.get("/market/products/").content.decode()

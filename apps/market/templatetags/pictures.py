@@ -19,8 +19,13 @@ KINDS = {
 }
 
 
+LOADING = {True: 'loading="lazy"', False: 'decoding="async"', "first": 'fetchpriority="high"'}
+
+
 @register.simple_tag
 def picture(image, kind, alt, lazy=True, css="product-picture-img"):
+    """`lazy=False` for a picture on the first screen; the product page's own gets fetched
+    first (`lazy="first"`)."""
     boxes, box, sizes = KINDS[kind]
     width, height = image.size(box)
     return format_html(
@@ -32,5 +37,5 @@ def picture(image, kind, alt, lazy=True, css="product-picture-img"):
         height,
         alt,
         css,
-        mark_safe('loading="lazy"' if lazy else 'fetchpriority="high"'),  # noqa: S308 (constants)
+        mark_safe(LOADING[lazy]),  # noqa: S308 (constants)
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shop.admin import ReadOnlyAdmin
 
-from .models import Cart, CartAddition, CartItem, Category, Product, Version
+from .models import Cart, CartAddition, CartItem, Category, Product, ProductImage, Version
 
 
 @admin.register(Category)
@@ -124,3 +124,27 @@ class CartAdditionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(admin.ModelAdmin):
+    """Seen and deleted here (also with their product), added on the product's edit page: an
+    upload there is decoded and re-encoded (apps/market/pictures.py), which the admin's own
+    forms would not do. A deletion hands the main picture on, as on the edit page."""
+
+    list_display = ["file", "product", "width", "height", "position", "is_main"]
+    list_select_related = ["product"]
+    search_fields = ["product__name", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        obj.remove()
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            image.remove()

@@ -329,7 +329,8 @@ class TestAddresses:
         for _ in range(3):
             assert client.get("/market/products/", {"sort": "bogus"}).status_code == 422
             assert client.get("/market/products/999999/").status_code == 404
-        with django_assert_num_queries(2):  # rendered again (the tree is kept per version)
+        # rendered again: count, rows, main pictures (the tree is kept per version)
+        with django_assert_num_queries(3):
             assert client.get("/market/products/", {"sort": "bogus"}).status_code == 422
 
 

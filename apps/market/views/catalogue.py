@@ -12,10 +12,11 @@ from shop.http import leave_page
 from shop.text import quoted
 
 from ..cache import cached_page, never_kept
-from ..forms import CategoryForm, ProductFilterForm, ProductForm
+from ..forms import CategoryForm, ProductFilterForm, ProductForm, ProductImagesForm
 from ..models import Category, Product
 
 PRODUCTS_PER_PAGE = 24
+RELATED_PRODUCTS = 4  # "more from this category" on a product page
 
 
 def product_results(request, products, filters):
@@ -67,9 +68,8 @@ def product_list(request):
 def product_create(request):
     """POST /market/products/: a new product from the form, or the form again with errors."""
     tree = Category.objects.tree()
-    form = ProductForm(request.POST, tree=tree)
-    if form.is_valid():
-        product = form.save()
+    form = ProductForm(request.POST, request.FILES, tree=tree)
+    if form.is_valid() and (product := form.save()) is not None:
         messages.success(request, _("Product %(name)s created.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
@@ -85,29 +85,46 @@ def product_new(request):
     return render_product_form(request, form)
 
 
-def render_product_form(request, form, status=200):
-    """Template: market/product_form.html (#product-form for htmx)."""
+def render_product_form(request, form, status=200, images_form=None, partial="product-form"):
+    """Template: market/product_form.html (#product-form, or #product-pictures, for htmx).
+
+    Context: `form`, `product`; on the edit page also `images` (the product's pictures) and
+    `images_form` (the upload form of the pictures section)."""
     template = "market/product_form.html"
     if request.htmx:
-        template += "#product-form"
-    return render(request, template, {"form": form, "product": form.instance}, status=status)
+        template += f"#{partial}"
+    product = form.instance
+    context = {"form": form, "product": product}
+    if product.pk:
+        context["images"] = list(product.images.all())
+        context["images_form"] = images_form or ProductImagesForm(product=product)
+    return render(request, template, context, status=status)
 
 
 @cached_page()
 def product_detail(request, pk):
-    """Template: market/product_detail.html. Context: `product`, `path` (root to category)."""
+    """Template: market/product_detail.html. Context: `product`, `path` (root to category),
+    `images` (the main picture first), `related` (a few more products of its category)."""
     product = get_object_or_404(Product.objects.select_related("category"), pk=pk)
-    path = Category.objects.tree().path(product.category_id)
-    return render(request, "market/product_detail.html", {"product": product, "path": path})
+    tree = Category.objects.tree()
+    context = {
+        "product": product,
+        "path": tree.path(product.category_id),
+        "images": sorted(product.images.all(), key=lambda image: not image.is_main),
+        "related": Product.objects.for_cards()
+        .in_categories([product.category_id])
+        .exclude(pk=product.pk)
+        .order_by("-stock", "name", "pk")[:RELATED_PRODUCTS],
+    }
+    return render(request, "market/product_detail.html", context)
 
 
 @staff_required
 def product_update(request, pk):
     """PUT /market/products/<id>/: the whole form (a full update)."""
     product = get_object_or_404(Product, pk=pk)
-    form = ProductForm(request.POST, instance=product, tree=Category.objects.tree())
-    if form.is_valid():
-        form.save()
+    form = ProductForm(request.POST, request.FILES, instance=product, tree=Category.objects.tree())
+    if form.is_valid() and form.save() is not None:
         messages.success(request, _("Product %(name)s saved.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)

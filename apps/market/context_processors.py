@@ -21,11 +21,17 @@ class CartBadge:
     def _cart(self):
         if not self.fresh and hasattr(self.user, "badge_count"):
             user = self.user
-            return user.badge_cart_id, user.badge_count, user.badge_cart_updated
-        cart = Cart.objects.filter(owner=self.user).annotate(
-            count=Coalesce(Sum("items__quantity"), 0)
-        )
-        return cart.values_list("pk", "count", "updated").first() or (None, 0, None)
+            found = user.badge_cart_id, user.badge_count, user.badge_cart_updated
+        else:
+            carts = Cart.objects.filter(owner=self.user)
+            carts = carts.annotate(count=Coalesce(Sum("items__quantity"), 0))
+            found = carts.values_list("pk", "count", "updated").first()
+        if found is None or found[0] is None:
+            # Every account has its cart from the start; one deleted since (in the admin) is
+            # made again, so that an add-to-cart form always has a cart to go to.
+            cart, _created = Cart.objects.get_or_create(owner=self.user)
+            found = cart.pk, 0, cart.updated
+        return found
 
     @property
     def cart_id(self):
@@ -42,8 +48,6 @@ class CartBadge:
     @property
     def url(self):
         """The cart's page, where the add-to-cart forms send their change."""
-        if self.cart_id is None:
-            return reverse("market:cart_list")  # which makes the cart
         return reverse("market:cart_detail", args=[self.cart_id])
 
 

@@ -121,10 +121,11 @@ class MethodOverrideMiddleware:
 
 def parse_form_body(request):
     """Parse a PUT or DELETE body (urlencoded or multipart) into request.POST and request.FILES,
-    with Django's own parser and its limits: it parses only when it believes the verb is POST."""
+    with Django's own parser and its limits: it parses on first reading of request.POST, and
+    only when it believes the verb is POST. Nothing before this middleware reads request.POST."""
     method, request.method = request.method, "POST"
     try:
-        request._load_post_and_files()
+        request.POST  # noqa: B018 (read for its effect: the body parsed once, and kept)
     finally:
         request.method = method
 

@@ -2,7 +2,7 @@
 
 The variables (SPEC §1, README): DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG,
 DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS, DJANGO_SITE_URL, DJANGO_TRUSTED_PROXY_COUNT,
-DJANGO_TIME_ZONE, TASKS_BROKER_URL, and the EMAIL_* group.
+DJANGO_TIME_ZONE, TASKS_BROKER_URL, MEDIA_ROOT, the S3_* group (pictures), and the EMAIL_* group.
 The defaults are safe for production (debug off, HTTPS on); `make run` turns debug on for
 development.
 """
@@ -96,6 +96,7 @@ MIDDLEWARE = [
     # pages, htmx answers get their toasts appended. A cached page is compressed on every hit.
     "shop.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "shop.sessions.SessionMiddleware",  # 503 for a session that can't be ended (see there)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, so that the CSRF check sees the verb a form asked for and its token.
@@ -128,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.market.context_processors.cart_badge",
+                "apps.market.context_processors.login_here",
                 # Last: a page rendered for the cache sees nobody's data (apps/market/cache.py).
                 "apps.market.cache.personal_context",
             ],
@@ -145,7 +147,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Unset or empty: the SQLite file in the repo (make run).
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -187,8 +190,9 @@ if REDIS_URL:
             "OPTIONS": REDIS_OPTIONS,
         },
     }
-    # In the database, with a copy in Redis for speed: sessions outlive a Redis outage.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # In the database, with a copy in Redis for speed: sessions outlive a Redis outage, and a
+    # logout that can't reach Redis fails rather than leave a copy logged in (shop/sessions.py).
+    SESSION_ENGINE = "shop.sessions"
 else:
     # The database, which every process shares: the limits of failed logins (allauth's rate
     # limits) count once for the whole shop, however many gunicorn workers serve it. `migrate`
@@ -311,6 +315,36 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# --- Uploaded files (product pictures) ----------------------------------------------------------
+
+# Pictures are kept through Django's storage API (apps/market/pictures.py): in MEDIA_ROOT, served
+# by the shop at /media/ (shop/media.py), or, with S3_BUCKET set, in an S3-compatible bucket that
+# every app server shares.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    S3_OPTIONS = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        # Names are random (uuid4): no need to ask the bucket whether one is taken first.
+        "file_overwrite": True,
+        "default_acl": None,
+        # A picture's name changes with its content, so browsers may keep it for good.
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    if os.environ.get("S3_PUBLIC_URL"):
+        # Where browsers read the bucket (a CDN, or the bucket's public address): plain links.
+        # Without it, links are signed for an hour (longer than a page stays in the page cache).
+        scheme, _sep, rest = os.environ["S3_PUBLIC_URL"].rstrip("/").partition("://")
+        if not rest:
+            raise ImproperlyConfigured("S3_PUBLIC_URL must be a URL, e.g. https://cdn.example.com")
+        S3_OPTIONS.update(custom_domain=rest, url_protocol=f"{scheme}:", querystring_auth=False)
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
 
 # --- Email --------------------------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
 from apps.market.views import catalogue
 from apps.users import views as users_views
 
-from . import views
+from . import media, views
 
 urlpatterns = [
     path("", catalogue.home, name="home"),
@@ -24,3 +25,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if not settings.S3_BUCKET:  # pictures on the file system, served by the shop (shop/media.py)
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", media.media, name="media"))

@@ -35,6 +35,10 @@ def pytest_configure(config):
     # collectstatic (the scale-out test makes one) for every test client, tripling the suite's
     # time. The files are served from their apps' folders instead, as with debug on.
     settings.STATIC_ROOT = None
+    # Pictures go to a folder of this run's own, never to the repository's media/.
+    media = Path(tempfile.mkdtemp(prefix="shop-media-"))
+    settings.MEDIA_ROOT = media
+    config.add_cleanup(lambda: shutil.rmtree(media, ignore_errors=True))
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "shop.sqlite3":
         # A test database in a file, as the shop runs (WAL, writers queue for the lock), rather

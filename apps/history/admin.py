@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from shop.admin import ReadOnlyAdmin
+
 from .models import HistoryUserApp
 
 
 @admin.register(HistoryUserApp)
-class HistoryUserAppAdmin(admin.ModelAdmin):
+class HistoryUserAppAdmin(ReadOnlyAdmin):
     """An audit trail is read, never written by hand: no adding, changing or deleting here."""
 
     list_display = ["created", "username", "status", "actor"]
@@ -12,12 +14,3 @@ class HistoryUserAppAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     search_fields = ["username"]
     date_hierarchy = "created"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cart, CartAddition, CartItem, Category, Product, Version
+from shop.admin import ReadOnlyAdmin
+
+from .models import Cart, CartAddition, CartItem, Category, Product, ProductImage, Version
 
 
 @admin.register(Category)
@@ -43,6 +46,14 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     autocomplete_fields = ["category"]
     readonly_fields = ["created", "updated"]
+
+    def delete_queryset(self, request, queryset):
+        """The bulk action deletes as Product.delete does: the products locked first (in one
+        order), so that a cart change holding one commits before its lines are collected."""
+        with transaction.atomic():
+            products = Product.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+            list(products.select_for_update().values_list("pk"))
+            super().delete_queryset(request, queryset)
 
 
 class CartItemInline(admin.TabularInline):
@@ -92,25 +103,17 @@ class CartItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Version)
-class VersionAdmin(admin.ModelAdmin):
+class VersionAdmin(ReadOnlyAdmin):
     """Read only: the counters move with the changes they stand for (apps/market/cache.py)."""
 
     list_display = ["name", "number"]
     search_fields = ["name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CartAddition)
 class CartAdditionAdmin(admin.ModelAdmin):
-    """Read only: the adds made by token, kept a day so that a retried add counts once."""
+    """Read only: the adds made by token, kept a day so that a retried add counts once.
+    (Deleting stays allowed: they go with their cart, and the admin asks for it then.)"""
 
     list_display = ["cart", "product", "quantity", "token", "created"]
     list_select_related = ["cart__owner", "product"]
@@ -121,3 +124,27 @@ class CartAdditionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(admin.ModelAdmin):
+    """Seen and deleted here (also with their product), added on the product's edit page: an
+    upload there is decoded and re-encoded (apps/market/pictures.py), which the admin's own
+    forms would not do. A deletion hands the main picture on, as on the edit page."""
+
+    list_display = ["file", "product", "width", "height", "position", "is_main"]
+    list_select_related = ["product"]
+    search_fields = ["product__name", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        obj.remove()
+
+    def delete_queryset(self, request, queryset):
+        for image in queryset:
+            image.remove()

@@ -5,13 +5,15 @@ The rules
 ---------
 
 What is kept. The answers of views decorated with `cached_page` (the catalogue's pages and
-fragments; a shopper's own cart page): GET and HEAD only (anything else is 405, never a kept
-page), answers 200 that set no cookie. Staff, who see edit controls, always get pages rendered
-afresh. A page is kept per viewer kind (a visitor, logged in or not, with a session or not; or a
-shopper), language, full page or htmx fragment, path, and the query parameters the view says it
-reads (`params`), normalised: any other parameter is ignored, empty ones dropped, whitespace
-collapsed, numbers written without leading zeros. The view renders from that normalised address,
-so the page is the same whatever spelling asked for it first.
+fragments; a shopper's own cart page): GET and HEAD only (anything else is 405, never a kept page),
+answers 200 that set no cookie and that the view did not mark `never_kept`. A path is kept under
+its own spelling only (`/market/products/007/` is redirected to `.../7/`), and a page that stops
+being one (a 404, a 422) drops the version kept before. Staff, who see edit controls, always get
+pages rendered afresh. A page is kept per viewer kind (a visitor, logged in or not, with a session
+or not; or a shopper), language, full page or htmx fragment, path, and the query parameters the
+view says it reads (`params`), normalised: any other parameter is ignored, empty ones dropped,
+whitespace collapsed, numbers written without leading zeros. The view renders from that normalised
+address, so the page is the same whatever spelling asked for it first.
 
 Personal parts. A page rendered for the cache sees nobody in particular (`personal_context`):
 its `user` is a stand-in of the kind, logged in or not, never staff, whose names (`username`,
@@ -69,10 +71,11 @@ from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -127,6 +130,10 @@ def cached_page(params=(), vary=None):
 
 
 def serve(request, view, args, kwargs, params, vary):
+    canonical = canonical_path(request)
+    if canonical != request.path:  # /market/products/007/: one address, one kept page
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(canonical + (f"?{query}" if query else ""))
     redis = shared_cache()
     kind = viewer_kind(request.user)
     extra = ((), ()) if vary is None else vary(request, *args, **kwargs)
@@ -149,10 +156,33 @@ def serve(request, view, args, kwargs, params, vary):
         return too_many_renders()
     if is_page(kept):
         attempt(redis.set, lock_key(key), current, LOCK_SECONDS)
-    response, page = render(request, view, args, kwargs, kind, query, current)
-    if page is not None:
-        attempt(redis.set, key, page if kept is not None else NOTE, settings.SHARED_CACHE_SECONDS)
+    page = None
+    try:
+        response, page = render(request, view, args, kwargs, kind, query, current)
+    finally:
+        if page is not None:
+            kept_now = page if kept is not None else NOTE
+            attempt(redis.set, key, kept_now, settings.SHARED_CACHE_SECONDS)
+        elif is_page(kept):
+            # The page is no more (a 404 for a deleted product, a 422 for a deleted category):
+            # its previous version must not stand in for it while the mark lasts, nor after.
+            attempt(redis.delete_many, [key, lock_key(key)])
     return response
+
+
+def never_kept(response):
+    """Mark a view's answer as one the page cache must not keep (a page shown at an address
+    that is not its own, such as a page number past the last): it is rendered each time it is
+    asked for, and adds nothing to the cache."""
+    response.never_kept = True
+    return response
+
+
+def canonical_path(request):
+    """The path the view's URL pattern writes for the arguments it was given: ids without
+    leading zeros."""
+    match = request.resolver_match
+    return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
 
 
 def viewer_kind(user):
@@ -165,12 +195,16 @@ def viewer_kind(user):
 def normal_query(query, params):
     """The query string a page is kept under and rendered from: `params` only, in that order,
     each with its last value (the one a view reads), whitespace collapsed, numbers without
-    leading zeros, empty ones left out."""
+    leading zeros, then written as its normaliser says (`params` may map each name to one: a
+    function of the value giving the spelling the view reads the same, "" for none), empty
+    ones left out."""
     pairs = []
     for name in params:
         value = " ".join(query.get(name, "").split())
         if value.isascii() and value.isdigit():
             value = value.lstrip("0") or "0"
+        if value and isinstance(params, dict):
+            value = params[name](value)
         if value:
             pairs.append((name, value))
     return urlencode(pairs)
@@ -219,7 +253,12 @@ def render(request, view, args, kwargs, kind, query, versions):
         return response, None
     segments = rendering.segments(response.content)
     response.content = fill(request, segments)
-    if response.status_code != 200 or response.cookies or not rendering.intact(segments):
+    if (
+        response.status_code != 200
+        or response.cookies
+        or getattr(response, "never_kept", False)
+        or not rendering.intact(segments)
+    ):
         return response, None
     return response, ("page", versions, list(response.items()), segments)
 
@@ -426,8 +465,9 @@ class PersonalParts:
             text = getattr(self.request.user, what.removeprefix(USER))
             return escape(text() if callable(text) else text)
         badge = CartBadge(self.request.user)
-        values = {CART_ID: badge.cart_id or "", CART_URL: badge.url, CART_COUNT: badge.count}
-        return escape(values[what])
+        if what == CART_URL:
+            return escape(badge.url)
+        return escape(badge.count if what == CART_COUNT else badge.cart_id or "")
 
     def template_context(self):
         """What the context processors give, made once for all the personal templates of the

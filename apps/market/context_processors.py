@@ -1,7 +1,9 @@
+from urllib.parse import quote
+
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from .models import Cart
 
@@ -19,11 +21,17 @@ class CartBadge:
     def _cart(self):
         if not self.fresh and hasattr(self.user, "badge_count"):
             user = self.user
-            return user.badge_cart_id, user.badge_count, user.badge_cart_updated
-        cart = Cart.objects.filter(owner=self.user).annotate(
-            count=Coalesce(Sum("items__quantity"), 0)
-        )
-        return cart.values_list("pk", "count", "updated").first() or (None, 0, None)
+            found = user.badge_cart_id, user.badge_count, user.badge_cart_updated
+        else:
+            carts = Cart.objects.filter(owner=self.user)
+            carts = carts.annotate(count=Coalesce(Sum("items__quantity"), 0))
+            found = carts.values_list("pk", "count", "updated").first()
+        if found is None or found[0] is None:
+            # Every account has its cart from the start; one deleted since (in the admin) is
+            # made again, so that an add-to-cart form always has a cart to go to.
+            cart, _created = Cart.objects.get_or_create(owner=self.user)
+            found = cart.pk, 0, cart.updated
+        return found
 
     @property
     def cart_id(self):
@@ -40,8 +48,6 @@ class CartBadge:
     @property
     def url(self):
         """The cart's page, where the add-to-cart forms send their change."""
-        if self.cart_id is None:
-            return reverse("market:cart_list")  # which makes the cart
         return reverse("market:cart_detail", args=[self.cart_id])
 
 
@@ -50,3 +56,14 @@ def cart_badge(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"cart_badge": CartBadge(user)}
+
+
+def login_here(request):
+    """`login_here`: the login page's address, coming back to this page after (`?next=`). A
+    visitor's product list shows it on every card's add-to-cart button: worked out once for
+    the page, when first shown, instead of a `{% url %}` and a quoted path for each card."""
+    return {"login_here": SimpleLazyObject(lambda: login_url(request))}
+
+
+def login_url(request):
+    return f"{reverse('account_login')}?next={quote(request.get_full_path())}"

@@ -1,15 +1,84 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db import IntegrityError, transaction
 from django.forms.utils import flatatt
+from django.utils.functional import keep_lazy_text
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import AlreadySent, Cart, Category, OutOfStock, Product
+from . import pictures
+from .models import AlreadySent, Cart, Category, OutOfStock, Product, ProductImage
 
 
-class FlagCheckbox(forms.CheckboxInput):
+def attributes(attrs):
+    """A widget's attributes as Django's widgets/attrs.html writes them: in their order, `True`
+    as the bare name, `False` left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class WrittenOutInput:
+    """An input written out in Python, in the very markup of Django's template for it (and
+    WrittenOutSelect a select).
+
+    The product filters are on every product list and category page rendered afresh, and a
+    widget rendered through the form renderer's templates costs a template and an include of
+    attrs.html for itself and for each option: the filter form's three took a tenth of such a
+    page's rendering. `get_context` (which the bound field's attributes, an error's
+    `aria-invalid` among them, pass through) stays Django's."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            format_html(' value="{}"', value) if value is not None else "",
+            attributes(widget["attrs"]),
+        )
+
+
+class WrittenOutSelect(forms.Select):
+    """A select written out as widgets/select.html and select_option.html write it (see
+    WrittenOutInput)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = ((option_group(*group),) for group in widget["optgroups"])
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            attributes(widget["attrs"]),
+            format_html_join("", "{}", groups),
+        )
+
+
+def option_group(name, options, index):
+    written = format_html_join(
+        "",
+        '\n  <option value="{}"{}>{}</option>\n',
+        ((option["value"], attributes(option["attrs"]), option["label"]) for option in options),
+    )
+    if name:
+        return format_html('\n  <optgroup label="{}">{}\n  </optgroup>', name, written)
+    return written
+
+
+class WrittenOutTextInput(WrittenOutInput, forms.TextInput):
+    pass
+
+
+class FlagCheckbox(WrittenOutInput, forms.CheckboxInput):
     """A checkbox that sends `1`; `0` or `false` in a hand-written URL mean unchecked (Django's
     own checkbox reads any non-empty value but `false` as checked)."""
 
@@ -17,7 +86,11 @@ class FlagCheckbox(forms.CheckboxInput):
         super().__init__(attrs={"value": "1", "class": "form-check-input"})
 
     def value_from_datadict(self, data, files, name):
-        return data.get(name, "").lower() not in ("", "0", "false", "off")
+        return self.checked(data.get(name, ""))
+
+    @staticmethod
+    def checked(value):
+        return value.lower() not in ("", "0", "false", "off")
 
 
 class TreeSelect(forms.Select):
@@ -62,7 +135,7 @@ class ProductFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+        widget=WrittenOutTextInput(attrs={"class": "form-control"}),
     )
     category = forms.IntegerField(
         label=_("Category"),
@@ -73,7 +146,7 @@ class ProductFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=WrittenOutSelect(attrs={"class": "form-select"}),
         choices=[
             ("name", _("Name")),
             ("price", _("Price: low to high")),
@@ -82,9 +155,18 @@ class ProductFilterForm(forms.Form):
         ],
     )
 
-    # What the product list and category pages read from their address (the page cache keeps
-    # their pages by these and nothing else).
-    PARAMS = ("q", "category", "in_stock", "sort", "page")
+    # What the product list and category pages read from their address, each with the spelling
+    # it is read as: the page cache keeps their pages by these and nothing else
+    # (cache.normal_query). A category that is no number stays as sent, for its 422.
+    PARAMS = {
+        "q": str,
+        "category": str,
+        "in_stock": lambda value: "1" if FlagCheckbox.checked(value) else "",
+        "sort": str,
+        # Not a number: the first page, as Paginator.get_page reads it.
+        "page": lambda value: value if value.isascii() and value.isdigit() else "",
+    }
+    CATEGORY_PAGE_PARAMS = {name: rule for name, rule in PARAMS.items() if name != "category"}
 
     def __init__(self, data, *, tree, category_field=True):
         super().__init__(data)
@@ -147,7 +229,78 @@ class CategoryChoiceField(forms.ModelChoiceField):
         self.choices = [("", "—"), *tree.choices(exclude_subtree_of)]
 
 
-class ProductForm(forms.ModelForm):
+@keep_lazy_text
+def limit_text(text):
+    return text % {"limit": ProductImage.LIMIT}
+
+
+def pictures_help_text():
+    """In the language of the page that shows it, not of the moment the form class was made."""
+    return limit_text(
+        _("JPEG, PNG or WebP, up to 10 MB and 40 megapixels each; at most %(limit)s a product.")
+    )
+
+
+class PicturesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PicturesField(forms.FileField):
+    """`images` (SPEC §3): several files at once, each decoded and re-encoded by
+    pictures.read; cleans to a list of pictures.Picture, nothing saved yet. Any bad file
+    refuses the lot, with one error per bad file."""
+
+    widget = PicturesInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Pictures"))
+        kwargs.setdefault("help_text", pictures_help_text())
+        super().__init__(**kwargs)
+        self.widget.attrs.update(accept="image/jpeg,image/png,image/webp")
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data or []) if upload]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > ProductImage.LIMIT:
+            raise ValidationError(ProductImage.too_many(0), code="too_many")
+        read, errors = [], []
+        for upload in uploads:
+            try:
+                super().clean(upload)  # Django's checks of a file: a name, not empty
+                read.append(pictures.read(upload))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return read
+
+
+class PicturesMixin:
+    """A form with `images` adds them to its product in the transaction that saves it."""
+
+    def clean_images(self):
+        new = self.cleaned_data["images"]
+        existing = self.product.images.count() if self.product.pk else 0
+        if new and existing + len(new) > ProductImage.LIMIT:
+            raise ValidationError(ProductImage.too_many(existing), code="too_many")
+        return new
+
+    def add_pictures(self, product):
+        """Store the checked pictures; returns them, or None if refused under the product's
+        lock (another upload took the last places): the refusal is then the form's error."""
+        try:
+            return ProductImage.objects.add(product, self.cleaned_data["images"])
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
+            return None
+
+
+class ProductForm(PicturesMixin, forms.ModelForm):
+    images = PicturesField(required=False)
+
     class Meta:
         model = Product
         fields = ["name", "price", "description", "stock", "category"]
@@ -157,6 +310,41 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"] = CategoryChoiceField(tree=tree, label=_("Category"))
         self.fields["price"].widget.attrs.update(min="0", step="0.01")
+        if self.instance.pk:
+            self.fields["images"].label = _("Add pictures")
+
+    @property
+    def product(self):
+        return self.instance
+
+    def save(self):
+        """The product and its new pictures, in one transaction; None if the pictures were
+        refused at the last moment (then nothing is saved, and the form has the error)."""
+        adding = self.instance._state.adding
+        with transaction.atomic():
+            product = super().save()
+            if self.add_pictures(product) is not None:
+                return product
+            transaction.set_rollback(True)
+        if adding:  # the row is gone with the rollback: the form is for a new product again
+            self.instance.pk = None
+            self.instance._state.adding = True
+        return None
+
+
+class ProductImagesForm(PicturesMixin, forms.Form):
+    """POST /market/products/<id>/images/: more pictures for a product."""
+
+    images = PicturesField(label=_("Add pictures"))
+
+    def __init__(self, *args, product, **kwargs):
+        kwargs.setdefault("auto_id", "upload_%s")  # beside the product form's own `images`
+        super().__init__(*args, **kwargs)
+        self.product = product
+
+    def save(self):
+        """The added pictures, or None if refused at the last moment (the form has the error)."""
+        return self.add_pictures(self.product)
 
 
 class CategoryForm(forms.ModelForm):
@@ -176,13 +364,23 @@ class CategoryForm(forms.ModelForm):
         )
 
     def save(self, commit=True):
-        """The saved category, or None if a move saved meanwhile made this one a loop (the
-        model checks again under its lock): the refusal becomes this form's error."""
+        """The saved category, or None if a change saved meanwhile refuses it: a move that made
+        this one a loop (the model checks again under its lock), or the same name saved by
+        another request since the form checked it (a double click: the unique index refuses
+        it). The refusal becomes this form's error."""
         try:
-            return super().save(commit)
+            with transaction.atomic():
+                return super().save(commit)
         except ValidationError as refusal:
             self.add_error(None, refusal)
-            return None
+        except IntegrityError:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as refusal:
+                self.add_error(None, refusal)
+            else:
+                raise
+        return None
 
 
 class CartLineForm(forms.Form):

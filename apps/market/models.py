@@ -6,12 +6,15 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Cast, Coalesce, Least, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shop.links import url_by_pk
 from shop.text import quoted
+
+from . import pictures
 
 
 class CategoryTree:
@@ -163,7 +166,7 @@ class Category(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("market:category_detail", args=[self.pk])
+        return url_by_pk("market:category_detail", self.pk)
 
     def clean(self):
         self.refuse_a_loop(dict(Category.objects.values_list("pk", "parent_id")))
@@ -213,10 +216,16 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(stock__gt=0)
 
     def for_cards(self):
-        """What a product card shows, and nothing more."""
-        return self.select_related("category").only(
-            "name", "price", "stock", "category_id", "category__name"
+        """What a product card shows, and nothing more: its main picture comes in one more
+        query for all the cards (`main_image`)."""
+        return (
+            self.select_related("category")
+            .only("name", "price", "stock", "category_id", "category__name")
+            .with_main_image()
         )
+
+    def with_main_image(self):
+        return self.prefetch_related(main_pictures("images"))
 
     def locked(self):
         """These products, their rows locked until the transaction ends, in primary-key order:
@@ -235,6 +244,10 @@ class ProductQuerySet(models.QuerySet):
     def return_stock(self, quantities):
         """Put `quantities` ({product id: units}) back in stock (a cancelled order); ids of
         products deleted since are skipped. Call inside transaction.atomic()."""
+        # Locked in primary-key order, as a checkout locks them, before the UPDATE takes its
+        # locks in whatever order it reads the rows: a cancel and a checkout of the same
+        # products queue instead of deadlocking.
+        list(self.model.objects.filter(pk__in=quantities).locked().values_list("pk"))
         self._add_to_stock(quantities)
 
     def _add_to_stock(self, changes):
@@ -243,14 +256,23 @@ class ProductQuerySet(models.QuerySet):
             return
         by_product = models.Case(
             *(models.When(pk=pk, then=models.Value(units)) for pk, units in changes.items()),
-            output_field=models.IntegerField(),
+            output_field=models.BigIntegerField(),
         )
-        self.model.objects.filter(pk__in=changes).update(stock=models.F("stock") + by_product)
+        products = self.model.objects.filter(pk__in=changes)
+        # Counted in 64 bits and capped at the column's largest value: stock returned to a
+        # product restocked to the maximum meanwhile is no overflow (and no 500).
+        stock = Cast("stock", models.BigIntegerField()) + by_product
+        products.update(stock=Least(stock, models.Value(MAX_STOCK)))
         # queryset.update() sends no signal: the catalogue's version moves here, in the caller's
         # transaction, so pages showing stock show the new figure.
         from .cache import bump  # the page cache builds on these models
 
         bump("catalogue")
+
+
+# The largest stock the column holds (a 32-bit integer in PostgreSQL), which the product form
+# refuses to go beyond.
+MAX_STOCK = 2**31 - 1
 
 
 class Product(models.Model):
@@ -299,7 +321,14 @@ class Product(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("market:product_detail", args=[self.pk])
+        return url_by_pk("market:product_detail", self.pk)
+
+    @property
+    def main_image(self):
+        """The picture its card shows, or None; prefetched for lists (`with_main_image`)."""
+        if hasattr(self, "main_images"):
+            return self.main_images[0] if self.main_images else None
+        return self.images.filter(is_main=True).first()
 
     def delete(self, *args, **kwargs):
         """Delete the product and its cart lines, after a cart change that holds it
@@ -308,6 +337,137 @@ class Product(models.Model):
         with transaction.atomic():
             Product.objects.select_for_update().filter(pk=self.pk).values_list("pk").first()
             return super().delete(*args, **kwargs)
+
+
+class ProductImageQuerySet(models.QuerySet):
+    def add(self, product, uploads):
+        """Store `uploads` (checked uploads, pictures.Picture) as the product's next ones, in
+        one transaction: the product's row is locked, so two uploads at once count each
+        other and never pass LIMIT together (ValidationError on `images`, nothing saved). The
+        first picture a product gets becomes its main one. The files are written first and
+        deleted again if the rows are not."""
+        names = []
+        try:
+            with transaction.atomic():
+                product = Product.objects.select_for_update().get(pk=product.pk)
+                images = list(product.images.all())
+                if len(images) + len(uploads) > ProductImage.LIMIT:
+                    raise ValidationError(
+                        {"images": ProductImage.too_many(len(images))}, code="too_many"
+                    )
+                position = max((image.position for image in images), default=0)
+                added = []
+                for picture in uploads:
+                    names.append(picture.save())
+                    position += 1
+                    added.append(
+                        self.create(
+                            product=product,
+                            file=names[-1],
+                            width=picture.width,
+                            height=picture.height,
+                            position=position,
+                            is_main=not images and not added,
+                        )
+                    )
+                return added
+        except BaseException:
+            for name in names:
+                pictures.delete_files(pictures.all_names(name))
+            raise
+
+
+class ProductImage(models.Model):
+    """A picture of a product (SPEC §3): the re-encoded file and its renditions (pictures.py),
+    in the order staff added them; the main one is what the product's card shows. A product with
+    pictures has exactly one main picture: the first becomes it, `make_main` moves it, and
+    `remove` hands it to the next when the main one goes."""
+
+    LIMIT = 10
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images"
+    )
+    file = models.FileField(_("file"), max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+    is_main = models.BooleanField(_("main picture"), default=False)
+
+    objects = ProductImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product picture")
+        verbose_name_plural = _("product pictures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=models.Q(is_main=True),
+                name="product_image_one_main",
+            )
+        ]
+
+    def __str__(self):
+        return self.file.name
+
+    @staticmethod
+    def too_many(existing):
+        return _("A product has at most %(limit)s pictures; this one has %(count)s.") % {
+            "limit": ProductImage.LIMIT,
+            "count": existing,
+        }
+
+    def make_main(self):
+        """Make this the product's main picture (the one before it steps down first: the
+        database allows one main picture a product)."""
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(pk=self.product_id).first()
+            self.product.images.exclude(pk=self.pk).filter(is_main=True).update(is_main=False)
+            self.is_main = True
+            self.save(update_fields=["is_main"])  # the signal moves the catalogue's version
+
+    def remove(self):
+        """Delete this picture (its files go once the deletion commits, see receivers); if it
+        was the main one, the next in order becomes main."""
+        with transaction.atomic():
+            Product.objects.select_for_update().filter(pk=self.product_id).first()
+            self.delete()
+            if self.is_main:
+                following = self.product.images.order_by("position", "pk").first()
+                if following is not None:
+                    following.make_main()
+
+    # What pages show: the full picture and its renditions, with their sizes (pictures.fit).
+
+    def url(self, box=pictures.FULL):
+        size = None if box >= pictures.FULL else box
+        return self.file.storage.url(pictures.rendition_name(self.file.name, size))
+
+    def size(self, box=pictures.FULL):
+        return pictures.fit(self.width, self.height, box)
+
+    def srcset(self, boxes):
+        """`url 320w, url 640w`: the renditions for these boxes, each width once (a small
+        picture's renditions are all the same size)."""
+        seen, parts = set(), []
+        for box in boxes:
+            width, _height = self.size(box)
+            if width not in seen:
+                seen.add(width)
+                parts.append(f"{self.url(box)} {width}w")
+        return ", ".join(parts)
+
+    @property
+    def file_names(self):
+        return pictures.all_names(self.file.name)
+
+
+def main_pictures(lookup):
+    """Prefetch, through `lookup` ("images", "product__images"), each product's main picture
+    into `main_images`, which Product.main_image reads: one query for a whole list."""
+    main = ProductImage.objects.filter(is_main=True)
+    return models.Prefetch(lookup, main, to_attr="main_images")
 
 
 PRICE_TOTAL = models.DecimalField(max_digits=14, decimal_places=2)  # sums of prices

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import cache
-from .models import Cart, CartItem, Category, Product
+from . import cache, pictures
+from .models import Cart, CartItem, Category, Product, ProductImage
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="market_create_cart")
@@ -24,15 +24,15 @@ def create_cart(sender, instance, created, raw, **kwargs):
 
 
 def catalogue_changed(sender, raw=False, **kwargs):
-    """A product or a category was saved or deleted: the catalogue's version moves, in the same
-    transaction (post_save and post_delete arguments; nothing moves while fixtures load, `raw`).
-    A bulk queryset.update() sends no signal: code that uses one on these models calls
-    cache.bump() itself."""
+    """A product, a category or a product's picture was saved or deleted: the catalogue's
+    version moves, in the same transaction (post_save and post_delete arguments; nothing moves
+    while fixtures load, `raw`). A bulk queryset.update() sends no signal: code that uses one on
+    these models calls cache.bump() itself."""
     if not raw:
         cache.bump(cache.CATALOGUE)
 
 
-for model in (Product, Category):
+for model in (Product, Category, ProductImage):
     post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"bump_{model.__name__}")
     post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"bump_{model.__name__}_del")
 
@@ -46,3 +46,11 @@ def cart_line_changed(sender, instance, **kwargs):
     the change could deadlock with Cart.change_line, which locks the cart first. `instance` is
     the line."""
     transaction.on_commit(partial(Cart.objects.filter(pk=instance.cart_id).touch))
+
+
+@receiver(post_delete, sender=ProductImage, dispatch_uid="market_picture_files")
+def delete_picture_files(sender, instance, **kwargs):
+    """A picture was deleted (by itself, or with its product): its file and renditions go from
+    the storage once the deletion has committed, never before (a rolled-back deletion keeps a
+    picture whose files are still there). `instance` is the deleted picture."""
+    transaction.on_commit(partial(pictures.delete_files, instance.file_names))

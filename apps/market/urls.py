@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from shop.http import by_method
 
-from .views import cart, catalogue, export
+from .views import cart, catalogue, export, pictures
 
 app_name = "market"
 
@@ -23,6 +23,16 @@ urlpatterns = [
         name="product_detail",
     ),
     path("products/<int:pk>/edit/", catalogue.product_edit, name="product_edit"),
+    path(
+        "products/<int:pk>/images/",
+        by_method(POST=pictures.image_add),
+        name="product_images",
+    ),
+    path(
+        "products/<int:pk>/images/<int:image_id>/",
+        by_method(PUT=pictures.image_make_main, DELETE=pictures.image_delete),
+        name="product_image",
+    ),
     path("products/<int:pk>/delete/", catalogue.product_delete_confirm, name="product_delete"),
     path(
         "category/",

@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if prefix is None:
             prefix = f"[{shop_site().name}] "
         return prefix + str(subject)
+
+    def get_client_ip(self, request):
+        """The client's address as the trusted proxies in front saw it (allauth's rule, with
+        DJANGO_TRUSTED_PROXY_COUNT). A request whose X-Forwarded-For can't hold it (fewer
+        entries than proxies, or no address in its place: it did not come through them) is
+        known by its own address, never answered with allauth's 500 or 403."""
+        try:
+            return super().get_client_ip(request)
+        except (ImproperlyConfigured, PermissionDenied):
+            return request.META.get("REMOTE_ADDR", "unknown")
 
     def authenticate(self, request, **credentials):
         """allauth's authentication (which keeps its limit of failed logins per client address),

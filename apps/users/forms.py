@@ -1,3 +1,5 @@
+import unicodedata
+
 from allauth.account import forms as allauth_forms
 from allauth.account.models import EmailAddress
 from allauth.core import ratelimit
@@ -98,6 +100,11 @@ class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = _("Username or email")
+
+    def clean_login(self):
+        """NFKC-normalised, as usernames are at sign-up: the full-width Ａｌｉｃｅ a phone's
+        keyboard may type logs in as alice, and spends alice's budget of failed logins."""
+        return unicodedata.normalize("NFKC", super().clean_login())
 
 
 class SignupForm(allauth_forms.SignupForm):

@@ -45,7 +45,7 @@ def test_journey_with_htmx_in_place(page, catalogue):
     expect(page.get_by_text("In stock: 3")).to_be_visible()
 
     with same_document(page):
-        page.get_by_role("button", name="Add to cart").click()
+        page.get_by_role("button", name="Add to cart").first.click()
         expect(cart_badge(page)).to_have_text("1")
         expect(page.get_by_role("status").filter(has_text="added to the cart")).to_be_visible()
 
@@ -84,7 +84,7 @@ def test_journey_without_javascript_through_plain_forms(new_page, catalogue):
     results(page).get_by_role("link", name="Electric kettle").click()
     expect(page.get_by_role("heading", name="Electric kettle")).to_be_visible()
 
-    page.get_by_role("button", name="Add to cart").click()
+    page.get_by_role("button", name="Add to cart").first.click()
     # Back on the product page, with the news in the page itself.
     expect(page.get_by_role("heading", name="Electric kettle")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="added to the cart")).to_be_visible()

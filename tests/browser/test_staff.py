@@ -1,5 +1,6 @@
 """Journey 3: staff keep the catalogue: a category and a product through the forms (one attempt
-refused with the errors in place), an edit, the CSV of a filtered list, and a confirmed delete."""
+refused with the errors in place), an edit, a picture, the CSV of a filtered list, and a
+confirmed delete."""
 
 import csv
 import io
@@ -13,6 +14,7 @@ from apps.market.models import Category, Product
 from apps.market.views.export import HEADER
 from tests.browser.steps import log_in, results, results_count, same_document
 from tests.factories import make_category, make_product
+from tests.pictures import picture_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +72,16 @@ def test_staff_keep_the_catalogue(page, staff, catalogue):
     expect(page.get_by_role("heading", name="Green tea")).to_be_visible()
     expect(page.get_by_text("₽399.00")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="saved")).to_be_visible()
+
+    # A picture, uploaded on the edit page, becomes the main one and shows on the product page.
+    main.get_by_role("link", name="Edit").click()
+    picture = {"name": "tea.png", "mimeType": "image/png", "buffer": picture_bytes("PNG")}
+    page.locator("#upload_images").set_input_files(picture)
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status").filter(has_text="1 picture added.")).to_be_visible()
+    expect(main.get_by_text("Main picture", exact=True)).to_be_visible()
+    main.get_by_role("link", name="Cancel").first.click()
+    expect(main.get_by_role("img", name="Green tea")).to_be_visible()
 
     # The CSV of the filtered list holds the filtered products only, in id order.
     navbar.get_by_role("link", name="Catalogue", exact=True).click()

@@ -2,7 +2,7 @@
 
 import re
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -263,6 +263,12 @@ class TestAnswers:
         response = shopper_client.get(f"/market/cart/{shopper.cart.pk}/")
         assert "Корзина пуста." in response.text
         assert 'href="/market/products/"' in response.text
+
+    def test_a_visitors_add_to_cart_logs_in_and_comes_back_to_the_same_list(self, client, kettle):
+        response = client.get("/market/products/", {"q": "Чайник", "sort": "price", "page": "1"})
+        path = response.wsgi_request.get_full_path()
+        assert "&" in path
+        assert f'"/users/user/login/?next={quote(path)}">В корзину</a>' in response.text
 
     def test_add_to_cart_controls(self, client, shopper, kettle):
         page = client.get(f"/market/products/{kettle.pk}/").text

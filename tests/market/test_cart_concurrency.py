@@ -121,15 +121,26 @@ def test_the_same_holds_on_sqlite_the_default_setup(tmp_path):
     assert quantities == str([("Кружка", 10), ("Чайник", THREADS)])
 
 
+def deleted_in_the_shop(product):
+    return "DELETE", f"/market/products/{product.pk}/", {}, 303
+
+
+def deleted_in_the_admin(product):  # the list's bulk action, confirmed
+    data = {"action": "delete_selected", "_selected_action": product.pk, "post": "yes"}
+    return "POST", "/admin/market/product/", data, 302
+
+
 @postgres_only
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("deletion_of", [deleted_in_the_shop, deleted_in_the_admin])
 def test_a_product_deleted_while_a_cart_change_holds_it_goes_with_the_new_line(
-    make_user, monkeypatch
+    make_user, monkeypatch, deletion_of
 ):
     """Staff delete a product while a shopper's change to it is under way: the deletion waits
     for the change to commit, then takes the new line with it. (Before, the deletion went
     first and the change failed at commit on the line's foreign key: a 500.)"""
-    buyer, manager = make_user("buyer"), make_user("manager", is_staff=True)
+    buyer = make_user("buyer")
+    manager = make_user("manager", is_staff=True, is_superuser=True)
     product = make_product(make_category("Кухня"), "Чайник", stock=5)
     holding, release = threading.Event(), threading.Event()
     quantity_after = Cart.quantity_after
@@ -164,9 +175,8 @@ def test_a_product_deleted_while_a_cart_change_holds_it_goes_with_the_new_line(
     )
     change.start()
     assert holding.wait(timeout=60)
-    deletion = threading.Thread(
-        target=send, args=("deletion", manager, "DELETE", f"/market/products/{product.pk}/", {})
-    )
+    method, path, data, deleted = deletion_of(product)
+    deletion = threading.Thread(target=send, args=("deletion", manager, method, path, data))
     deletion.start()
     # Go on once the deletion waits for a lock, or has finished without waiting.
     with connection.cursor() as cursor:
@@ -182,6 +192,6 @@ def test_a_product_deleted_while_a_cart_change_holds_it_goes_with_the_new_line(
     change.join()
     deletion.join()
     assert answers["change"].status_code == 303
-    assert answers["deletion"].status_code == 303
+    assert answers["deletion"].status_code == deleted
     assert not Product.objects.filter(pk=product.pk).exists()
     assert not CartItem.objects.exists()

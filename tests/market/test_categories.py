@@ -199,6 +199,25 @@ class TestCreateCategory:
         ok = staff_client.post("/market/category/", {"name": "Кухня", "parent": tree["books"].pk})
         assert ok.status_code == 303
 
+    def test_a_name_taken_between_the_check_and_the_save_is_the_fields_error(
+        self, staff_client, tree, monkeypatch
+    ):
+        """A double click on "Save": the second request finds the name free, then the first
+        one's category is saved, then the second's INSERT meets the unique index. A 422 on
+        the name, as if it had been taken all along; it was a 500."""
+        check = Category.validate_constraints
+
+        def check_then_lose_the_race(category, *args, **kwargs):
+            check(category, *args, **kwargs)
+            if not Category.objects.filter(name="Спорт").exists():
+                Category.objects.create(name="Спорт")
+
+        monkeypatch.setattr(Category, "validate_constraints", check_then_lose_the_race)
+        response = staff_client.post("/market/category/", {"name": "Спорт"})
+        assert response.status_code == 422
+        assert list(response.context["form"].errors) == ["name"]
+        assert Category.objects.filter(name="Спорт").count() == 1
+
     def test_shopper_and_visitor_cannot_create(self, client, shopper, tree):
         assert client.post("/market/category/", {"name": "X"}).status_code == 302
         client.force_login(shopper)

@@ -116,3 +116,24 @@ def test_the_csv_is_not_html_and_keeps_the_text(client, staff, hostile):
     text = b"".join(client.get("/market/export/product").streaming_content).decode("utf-8-sig")
     assert "<script>alert(" in text
     assert "&lt;" not in text
+
+
+def test_a_pictures_alt_text_is_the_name_as_text(client, shopper, hostile, settings, tmp_path):
+    """The name is each picture's alt attribute, on the cards, the product page, the cart and
+    the staff's edit page."""
+    from apps.market import pictures
+    from apps.market.models import ProductImage
+    from tests.pictures import upload
+
+    settings.MEDIA_ROOT = tmp_path
+    product = hostile["product"]
+    ProductImage.objects.add(product, [pictures.read(upload()), pictures.read(upload())])
+    alt = f'alt="{escape_like_django(PRODUCT)}"'
+    for url in ["/", "/market/products/", product.get_absolute_url()]:
+        response = client.get(url)
+        assert_shown_as_text(response, PRODUCT)
+        assert alt in response.content.decode(), url
+    client.force_login(shopper)
+    response = client.get(shopper.cart.get_absolute_url())
+    assert_shown_as_text(response, PRODUCT)
+    assert alt in response.content.decode()

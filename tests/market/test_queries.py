@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from apps.market.models import Category, Product
+from apps.market.models import Category, Product, ProductImage
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def build_catalogue(categories, products):
         for n in range(categories - len(roots) - len(children))
     )
     everything = roots + children + leaves
-    Product.objects.bulk_create(
+    products = Product.objects.bulk_create(
         Product(
             name=f"Товар {n}",
             price=Decimal(n),
@@ -35,17 +35,35 @@ def build_catalogue(categories, products):
         )
         for n in range(products)
     )
-    return roots[0], Product.objects.order_by("pk").first()
+    first = products[0]
+    # Another of the first product's category for its page's "more in this category", and two
+    # pictures for every product, the first main (rows only: no page reads the files).
+    products.append(Product.objects.create(name="Сосед", price=1, category=first.category))
+    ProductImage.objects.bulk_create(
+        ProductImage(
+            product=product,
+            file=f"products/{product.pk}-{n}.webp",
+            width=800,
+            height=600,
+            position=n,
+            is_main=n == 0,
+        )
+        for product in products
+        for n in range(2)
+    )
+    return roots[0], first
 
 
-# Visitor: the tree is 2 queries (categories, product counts), a page of products 2 (count, rows);
-# the category tree page shows the whole tree (every level, in the page) from those 2.
+# Visitor: the tree is 2 queries (categories, product counts), a page of products 3 (count, rows,
+# their main pictures); the category tree page shows the whole tree (every level, in the page)
+# from those 2. A product page: the product, its pictures, and 4 more of its category with their
+# main pictures.
 PAGES = {
-    "home": 3,
-    "product_list": 4,
+    "home": 4,
+    "product_list": 5,
     "category_list": 2,
-    "category_detail": 4,
-    "product_detail": 3,
+    "category_detail": 5,
+    "product_detail": 6,
 }
 LOGGED_IN = 2  # session, user with the navbar's cart badge (apps/market/backends.py)
 
@@ -78,6 +96,7 @@ def fill_cart(user, lines):
     )
     for product in products:
         user.cart.change_line(product, 2)
+        ProductImage.objects.create(product=product, file="products/x.webp", width=1, height=1)
     return products
 
 
@@ -85,8 +104,9 @@ def fill_cart(user, lines):
 def test_cart_page_query_count(client, shopper, django_assert_num_queries, lines):
     fill_cart(shopper, lines)
     client.force_login(shopper)
-    # session, user with the navbar's badge, the cart, its lines with products and totals
-    with django_assert_num_queries(4):
+    # session, user with the navbar's badge, the cart, its lines with products and totals, their
+    # main pictures
+    with django_assert_num_queries(5):
         response = client.get(f"/market/cart/{shopper.cart.pk}/")
     assert len(response.context["lines"]) == lines
 
@@ -109,8 +129,8 @@ def test_cart_change_query_count(client, shopper, htmx, django_assert_num_querie
     client.force_login(shopper)
     body = f"product={products[0].pk}&quantity=1&mode=add"
     # session, user, cart; the form: product, current line; the change in a savepoint: lock,
-    # product, line, update, cart's last change; then the fragment: lines, badge
-    with django_assert_num_queries(14):
+    # product, line, update, cart's last change; then the fragment: lines, their pictures, badge
+    with django_assert_num_queries(15):
         response = client.put(
             f"/market/cart/{shopper.cart.pk}/",
             body,

@@ -54,3 +54,15 @@ def test_places_demo_orders_in_every_state(settings):
     assert HistoryUserApp.objects.filter(status="order_placed").count() == Order.objects.count()
     call_command("seed_demo")  # a second run places no more
     assert Order.objects.count() == len(statuses)
+
+
+def test_every_demo_product_has_a_drawn_picture(settings, tmp_path):
+    from django.core.files.storage import default_storage
+
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    for product in Product.objects.prefetch_related("images"):
+        (image,) = product.images.all()
+        assert image.is_main
+        assert all(default_storage.exists(name) for name in image.file_names)

@@ -8,10 +8,11 @@ with its own database connection; nothing waits on the clock.
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from apps.market.models import CartItem, Product
@@ -19,6 +20,7 @@ from apps.orders.models import Order
 from tests.databases import postgresql_only
 from tests.factories import make_category, make_product
 from tests.orders.conftest import checkout_form
+from tests.orders.factories import place_order
 
 SHOPPERS = 8
 DOUBLE_CLICKS = 6
@@ -95,6 +97,93 @@ def test_a_form_sent_twice_at_once_places_one_order(make_user):
     assert len(orders) == 1
     assert answers == [(303, f"/orders/{orders[0]}/")] * DOUBLE_CLICKS
     assert stock == 8
+
+
+def waiting_for_locks():
+    """How many other connections to this database wait for a lock now."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def until_waiting(count):
+    """Whether `count` other connections come to wait for a lock (looked at every 50 ms, for
+    as long as two minutes: a condition, not a budget)."""
+    for _ in range(2400):
+        if waiting_for_locks() >= count:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def logged_in(user):
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_cancel_and_checkout_of_the_same_two_products_never_deadlock(make_user):
+    """A cancel puts stock back, a checkout takes it, both in primary-key order: they queue.
+    (The cancel's UPDATE alone locked the rows in the order it read them, the table's order,
+    which an edit changes: the two deadlocked and PostgreSQL killed one, a 500.)"""
+    kitchen = make_category("Кухня")
+    kettle = make_product(kitchen, "Чайник", "100.00", stock=10)  # lower pk
+    mug = make_product(kitchen, "Кружка", "10.00", stock=10)  # higher pk
+    owner, buyer = make_user("owner"), make_user("buyer")
+    order = place_order(owner, {kettle: 1, mug: 1})
+    # Any later change to the kettle (a staff edit, another order) moves its row behind the
+    # mug's in the table's heap.
+    Product.objects.get(pk=kettle.pk).save()
+    CartItem.objects.create(cart=buyer.cart, product=kettle, quantity=1)
+    CartItem.objects.create(cart=buyer.cart, product=mug, quantity=1)
+    owner_client, buyer_client = logged_in(owner), logged_in(buyer)
+    form = checkout_form(buyer_client)
+
+    holding, release = threading.Event(), threading.Event()
+    answers, errors = {}, []
+
+    def hold_the_kettle():  # whatever holds the first product a moment (a cart change, say)
+        try:
+            with transaction.atomic():
+                list(Product.objects.select_for_update().filter(pk=kettle.pk))
+                holding.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def run(name, call):
+        try:
+            answers[name] = call().status_code
+        except Exception as error:
+            errors.append((name, repr(error)))
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_kettle)
+    holder.start()
+    assert holding.wait(timeout=20)
+    checkout = threading.Thread(
+        target=run, args=("checkout", lambda: buyer_client.post("/orders/", form))
+    )
+    checkout.start()
+    assert until_waiting(1)  # the checkout waits for the kettle (it holds nothing yet)
+    cancel = threading.Thread(
+        target=run,
+        args=("cancel", lambda: owner_client.post(f"/orders/{order.pk}/cancel")),
+    )
+    cancel.start()
+    assert until_waiting(2)  # the cancel has locked the mug and waits for the kettle
+    release.set()
+    for thread in (holder, checkout, cancel):
+        thread.join(timeout=60)
+    assert errors == []
+    assert answers == {"checkout": 303, "cancel": 303}
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
 
 
 SQLITE_SCENARIO = """

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from apps.history.models import HistoryUserApp
-from apps.market.models import Product
+from apps.market.models import MAX_STOCK, Product
 from apps.orders.models import Order, StatusRefused
 from tests.orders.factories import place_order
 
@@ -236,6 +236,16 @@ def test_the_owner_cancels_a_new_order_and_the_stock_comes_back(
     # Once is enough: a second cancel is refused and returns nothing.
     assert shopper_client.post(f"/orders/{order.pk}/cancel").status_code == 403
     assert stock(shelf["kettle"]) == 5
+
+
+def test_stock_returned_to_a_product_restocked_to_the_most_it_holds_stops_there(
+    shopper_client, order, shelf
+):
+    """Staff may set a stock up to the column's largest value; the units of a cancelled order
+    then came back past it: on PostgreSQL "integer out of range", a 500 for the shopper."""
+    Product.objects.filter(pk=shelf["kettle"].pk).update(stock=MAX_STOCK)
+    assert shopper_client.post(f"/orders/{order.pk}/cancel").status_code == 303
+    assert (stock(shelf["kettle"]), stock(shelf["mug"])) == (MAX_STOCK, 10)
 
 
 def test_the_owner_cannot_cancel_a_confirmed_order(shopper_client, staff, order, shelf):

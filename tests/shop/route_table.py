@@ -1,7 +1,8 @@
 """Who may do what on every route (SPEC §2–3): the table that test_permission_matrix.py walks.
 
 Each entry is a path as the SPEC writes it, its placeholders filled from the test's `World`
-({product}, {category}, {cart}, {user}, {profile} and {order}, all the shopper's), with,
+({product}, {category}, {cart}, {user}, {profile} and {order}, all the shopper's, and
+{image}, a picture of the product), with,
 for each method the route accepts, the answer each role gets:
 
     visitor  not logged in
@@ -28,6 +29,7 @@ import inspect
 from dataclasses import dataclass
 
 from tests.factories import PASSWORD
+from tests.pictures import upload
 
 ROLES = ("visitor", "shopper", "other", "staff")
 METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -94,6 +96,10 @@ def product_form(world):
         "stock": "3",
         "category": world.category.pk,
     }
+
+
+def pictures_form(world):
+    return {"images": [upload(name="matrix.jpg")]}  # a new file each time: a request reads it
 
 
 def category_form(world):
@@ -171,6 +177,10 @@ SHOP_ROUTES = {
     ),
     "/market/products/{product}/edit/": Route({"GET": staff_only(200)}),
     "/market/products/{product}/delete/": Route({"GET": staff_only(200)}),
+    "/market/products/{product}/images/": Route({"POST": staff_only(303, body=pictures_form)}),
+    "/market/products/{product}/images/{image}/": Route(
+        {"PUT": staff_only(303), "DELETE": staff_only(303)}
+    ),
     "/market/category/": Route({"GET": everyone(200), "POST": staff_only(303, body=category_form)}),
     "/market/category/new/": Route({"GET": staff_only(200)}),
     "/market/category/{category}/": Route(
@@ -276,4 +286,4 @@ ROUTES = {**SHOP_ROUTES, **THIRD_PARTY_ROUTES}
 
 # The admin has its own login and permissions; test_permission_matrix checks that nobody but
 # staff gets in, once for every model's pages, instead of listing its hundred routes here.
-COVERED_ELSEWHERE = ("admin/",)
+COVERED_ELSEWHERE = ("admin/", "^media/")  # media: tests/market/test_pictures.py (TestMedia)

@@ -41,3 +41,22 @@ def test_a_category_holding_products_says_why_it_cannot_be_deleted(client, super
     assert product.name in response.text
     client.post(url, {"post": "yes"})
     product.category.refresh_from_db()  # still there
+
+
+def test_a_product_with_pictures_is_deleted_in_the_admin_with_them(
+    client, superuser, settings, tmp_path
+):
+    from apps.market import pictures
+    from apps.market.models import Product, ProductImage
+    from tests.pictures import upload
+
+    settings.MEDIA_ROOT = tmp_path
+    product = make_product()
+    ProductImage.objects.add(product, [pictures.read(upload())] * 2)
+    client.force_login(superuser)
+    main = product.images.get(is_main=True)
+    client.post(reverse("admin:market_productimage_delete", args=[main.pk]), {"post": "yes"})
+    assert product.images.get().is_main  # the other one took over
+    client.post(reverse("admin:market_product_delete", args=[product.pk]), {"post": "yes"})
+    assert not Product.objects.exists()
+    assert not ProductImage.objects.exists()

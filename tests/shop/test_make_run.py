@@ -1,6 +1,7 @@
 """`make run` (SPEC §7): the demo shop from a fresh checkout, on the port PORT names."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ def test_make_run_serves_the_shop_on_the_port_port_names(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
     env.update(PORT=str(port), DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    env.update(MEDIA_ROOT=str(tmp_path / "media"))  # the demo's pictures, not in the repository
     server = subprocess.Popen(
         [shutil.which("make") or "make", "--no-print-directory", "run"],
         cwd=ROOT,
@@ -40,6 +42,12 @@ def test_make_run_serves_the_shop_on_the_port_port_names(tmp_path):
             except OSError:
                 assert time.monotonic() < deadline, f"nothing answered on port {port}"
                 time.sleep(0.2)
+        # The demo's products have the pictures seed_demo drew, served at /media/.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as front:
+            picture = re.search(r'<img src="(/media/products/[^"]+)"', front.read().decode())
+        assert picture, "no product picture on the front page"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{picture.group(1)}", timeout=30) as r:
+            assert r.headers["Content-Type"] == "image/webp"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -15,10 +15,12 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
-from apps.market.models import CartItem, Category, Product
+from apps.market import pictures
+from apps.market.models import CartItem, Category, Product, ProductImage
 from apps.orders.models import Order, issue_token
 from tests.factories import make_category, make_product
 from tests.orders.factories import place_order
+from tests.pictures import upload
 from tests.shop.route_table import (
     COVERED_ELSEWHERE,
     LOGIN,
@@ -44,6 +46,7 @@ class World:
     category: object
     product: object
     order: object
+    image: object
 
     def path(self, template):
         return fill(
@@ -54,6 +57,7 @@ class World:
             user=self.shopper.pk,
             profile=self.shopper.profile.pk if "{profile}" in template else 0,
             order=self.order.pk,
+            image=self.image.pk,
         )
 
     def user(self, role):
@@ -65,6 +69,7 @@ class World:
 
 def fill(template, **ids):
     values = {"product": 1, "category": 1, "cart": 1, "user": 1, "profile": 1, "order": 1}
+    values["image"] = 1
     values.update(ids)
     return template.format(key="not-a-real-key", uidb36="1", **values)
 
@@ -79,7 +84,8 @@ def world(shopper, other_shopper, staff, make_user):
         CartItem.objects.create(cart=user.cart, product=product, quantity=1)
     newcomer = make_user("profileless")
     newcomer.profile.delete()
-    return World(shopper, other_shopper, staff, newcomer, root, product, order)
+    image = ProductImage.objects.add(product, [pictures.read(upload())])[0]
+    return World(shopper, other_shopper, staff, newcomer, root, product, order, image)
 
 
 def client_as(world, role, **options):
@@ -92,6 +98,10 @@ def client_as(world, role, **options):
 
 def send(client, method, path, data=None, headers=None):
     data, headers = data or {}, headers or {}
+    for value in data.values():  # files (pictures) are read anew by each request that sends them
+        for file in value if isinstance(value, list) else [value]:
+            if hasattr(file, "seek"):
+                file.seek(0)
     if method == "GET":
         return client.get(path, headers=headers)
     if method == "POST":
@@ -227,6 +237,7 @@ def snapshot(client):
         list(Product.objects.order_by("pk").values_list()),
         list(Category.objects.order_by("pk").values_list()),
         list(CartItem.objects.order_by("pk").values_list()),
+        list(ProductImage.objects.order_by("pk").values_list()),
         list(Order.objects.order_by("pk").values_list()),
         list(get_user_model().objects.order_by("pk").values_list("pk", "username")),
         client.session.get("_auth_user_id"),

@@ -68,6 +68,11 @@ def settings_for(env):
     return json.loads(result.stdout)
 
 
+def test_an_empty_database_url_is_the_default_sqlite_file():
+    values = settings_for({**PRODUCTION, "DATABASE_URL": ""})
+    assert (values["ENGINE"], values["NAME"]) == ("shop.sqlite3", str(ROOT / "db.sqlite3"))
+
+
 def test_production_defaults_debug_off_https_on_sqlite_moscow():
     values = settings_for(PRODUCTION)
     assert values["DEBUG"] is False
@@ -133,7 +138,7 @@ def test_database_redis_and_email_come_from_the_environment():
     assert values["NAME"] == "shopdb"
     assert values["CACHE"] == "shop.cache.RedisCache"
     # In the database, with a copy in Redis: sessions outlive a Redis outage.
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert values["SESSION_ENGINE"] == "shop.sessions"
     assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
         "smtp.example.com",

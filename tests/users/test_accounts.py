@@ -107,6 +107,25 @@ class TestLogin:
         client.post(LOGIN, {"login": "anna", "password": PASSWORD})
         assert logged_in_user_id(client) is not None
 
+    @pytest.mark.parametrize(
+        ("proxies", "forwarded_for"), [(2, "203.0.113.7"), (1, "not-an-address"), (1, " , ")]
+    )
+    def test_a_forwarded_for_that_cannot_hold_the_address_is_no_error(
+        self, client, settings, shopper, proxies, forwarded_for
+    ):
+        """Fewer X-Forwarded-For entries than trusted proxies (allauth: ImproperlyConfigured,
+        a 500) or no address where the proxy's should be (allauth: a 403): the request did not
+        come through the proxies, and is known by its own address."""
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+        answer = client.post(
+            LOGIN,
+            {"login": "shopper", "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+        assert answer.status_code == 302
+        assert logged_in_user_id(client) == str(shopper.pk)
+
     @override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
     def test_behind_a_trusted_proxy_each_client_has_its_own_address_limit(self, client, shopper):
         """Behind the README's proxy (DJANGO_TRUSTED_PROXY_COUNT=1) every request comes from the

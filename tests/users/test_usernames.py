@@ -11,6 +11,7 @@ from django.test import Client
 
 from apps.users.forms import SignupForm
 from apps.users.models import UsernameSkeleton, username_skeleton
+from tests import factories
 from tests.databases import postgresql_only
 
 REGISTER = "/users/user/register/"
@@ -161,3 +162,13 @@ def test_two_look_alike_sign_ups_at_once_make_one_account(monkeypatch):
     refused = next(answer for answer in answers if answer.status_code == 200)
     assert LOOKS_LIKE in refused.text
     assert len(usernames()) == 1
+
+
+class TestLogin:
+    def test_a_full_width_name_logs_in_as_the_account_it_normalises_to(self, client, make_user):
+        alice = make_user("alice")
+        response = client.post(
+            "/users/user/login/", {"login": "Ａｌｉｃｅ", "password": factories.PASSWORD}
+        )
+        assert response.status_code == 302
+        assert client.session["_auth_user_id"] == str(alice.pk)

@@ -13,7 +13,7 @@ from shop.text import quoted
 from ..cache import cached_page
 from ..context_processors import CartBadge
 from ..forms import CartLineForm
-from ..models import Cart
+from ..models import Cart, main_pictures
 
 CARTS_PER_PAGE = 25
 
@@ -99,7 +99,7 @@ def render_cart(request, cart, form=None, status=200, badge=None, notice=""):
     (the line its errors belong to), `notice` (the change just made, for the summary) and,
     after a change, `cart_badge` counted afresh.
     """
-    lines = list(cart.lines())
+    lines = list(cart.lines().prefetch_related(main_pictures("product__images")))
     refused = form.cleaned_data.get("product") if form is not None else None
     context = {
         "cart": cart,

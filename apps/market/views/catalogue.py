@@ -11,11 +11,12 @@ from shop.decorators import staff_required
 from shop.http import leave_page
 from shop.text import quoted
 
-from ..cache import cached_page
-from ..forms import CategoryForm, ProductFilterForm, ProductForm
+from ..cache import cached_page, never_kept
+from ..forms import CategoryForm, ProductFilterForm, ProductForm, ProductImagesForm
 from ..models import Category, Product
 
 PRODUCTS_PER_PAGE = 24
+RELATED_PRODUCTS = 4  # "more from this category" on a product page
 
 
 def product_results(request, products, filters):
@@ -24,6 +25,14 @@ def product_results(request, products, filters):
         request.GET.get("page")
     )
     return {"filters": filters, "page": page, "products": page.object_list}
+
+
+def shown_elsewhere(request, page):
+    """Whether the page number asked for is not the page shown (past the last, say: the list
+    got shorter since the link was made, or the number was made up). Such an answer is not
+    kept by the page cache: a list is kept once for each page it has."""
+    asked = request.GET.get("page", "")
+    return asked.isascii() and asked.isdigit() and int(asked) != page.number
 
 
 def status_of(form):
@@ -51,16 +60,16 @@ def product_list(request):
     template = "market/product_list.html"
     if request.htmx:
         template += "#product-results"
-    return render(request, template, context, status=status_of(filters))
+    response = render(request, template, context, status=status_of(filters))
+    return never_kept(response) if shown_elsewhere(request, context["page"]) else response
 
 
 @staff_required
 def product_create(request):
     """POST /market/products/: a new product from the form, or the form again with errors."""
     tree = Category.objects.tree()
-    form = ProductForm(request.POST, tree=tree)
-    if form.is_valid():
-        product = form.save()
+    form = ProductForm(request.POST, request.FILES, tree=tree)
+    if form.is_valid() and (product := form.save()) is not None:
         messages.success(request, _("Product %(name)s created.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
@@ -76,29 +85,46 @@ def product_new(request):
     return render_product_form(request, form)
 
 
-def render_product_form(request, form, status=200):
-    """Template: market/product_form.html (#product-form for htmx)."""
+def render_product_form(request, form, status=200, images_form=None, partial="product-form"):
+    """Template: market/product_form.html (#product-form, or #product-pictures, for htmx).
+
+    Context: `form`, `product`; on the edit page also `images` (the product's pictures) and
+    `images_form` (the upload form of the pictures section)."""
     template = "market/product_form.html"
     if request.htmx:
-        template += "#product-form"
-    return render(request, template, {"form": form, "product": form.instance}, status=status)
+        template += f"#{partial}"
+    product = form.instance
+    context = {"form": form, "product": product}
+    if product.pk:
+        context["images"] = list(product.images.all())
+        context["images_form"] = images_form or ProductImagesForm(product=product)
+    return render(request, template, context, status=status)
 
 
 @cached_page()
 def product_detail(request, pk):
-    """Template: market/product_detail.html. Context: `product`, `path` (root to category)."""
+    """Template: market/product_detail.html. Context: `product`, `path` (root to category),
+    `images` (the main picture first), `related` (a few more products of its category)."""
     product = get_object_or_404(Product.objects.select_related("category"), pk=pk)
-    path = Category.objects.tree().path(product.category_id)
-    return render(request, "market/product_detail.html", {"product": product, "path": path})
+    tree = Category.objects.tree()
+    context = {
+        "product": product,
+        "path": tree.path(product.category_id),
+        "images": sorted(product.images.all(), key=lambda image: not image.is_main),
+        "related": Product.objects.for_cards()
+        .in_categories([product.category_id])
+        .exclude(pk=product.pk)
+        .order_by("-stock", "name", "pk")[:RELATED_PRODUCTS],
+    }
+    return render(request, "market/product_detail.html", context)
 
 
 @staff_required
 def product_update(request, pk):
     """PUT /market/products/<id>/: the whole form (a full update)."""
     product = get_object_or_404(Product, pk=pk)
-    form = ProductForm(request.POST, instance=product, tree=Category.objects.tree())
-    if form.is_valid():
-        form.save()
+    form = ProductForm(request.POST, request.FILES, instance=product, tree=Category.objects.tree())
+    if form.is_valid() and form.save() is not None:
         messages.success(request, _("Product %(name)s saved.") % {"name": quoted(product.name)})
         return leave_page(request, product)
     return render_product_form(request, form, status=422)
@@ -147,8 +173,7 @@ def category_create(request):
     """POST /market/category/: a new category from the form, or the form again with errors."""
     tree = Category.objects.tree()
     form = CategoryForm(request.POST, tree=tree)
-    if form.is_valid():
-        category = form.save()
+    if form.is_valid() and (category := form.save()) is not None:
         messages.success(request, _("Category %(name)s created.") % {"name": quoted(category.name)})
         return leave_page(request, category)
     return render_category_form(request, form, status=422)
@@ -170,7 +195,7 @@ def render_category_form(request, form, status=200):
     return render(request, template, {"form": form, "category": form.instance}, status=status)
 
 
-@cached_page(params=ProductFilterForm.PARAMS)
+@cached_page(params=ProductFilterForm.CATEGORY_PAGE_PARAMS)
 def category_detail(request, pk):
     """The category's path, subcategories and the products of its whole subtree, filtered like
     the product list. Template: market/category_detail.html (#product-results for htmx)."""
@@ -189,7 +214,8 @@ def category_detail(request, pk):
     template = "market/category_detail.html"
     if request.htmx:
         template += "#product-results"
-    return render(request, template, context, status=status_of(filters))
+    response = render(request, template, context, status=status_of(filters))
+    return never_kept(response) if shown_elsewhere(request, context["page"]) else response
 
 
 @staff_required

@@ -5,8 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from PIL import Image, ImageDraw, ImageOps
 
-from apps.market.models import Category, Product
+from apps.market import pictures
+from apps.market.models import Category, Product, ProductImage
 from apps.orders.demo import create_demo_orders
 from apps.orders.models import Order
 from shop.tasks import in_process
@@ -171,6 +173,9 @@ class Command(BaseCommand):
                     for name, price, stock, description in items
                 ]
         Product.objects.bulk_create(products)
+        for number, product in enumerate(products):
+            picture = pictures.from_image(draw_picture(number, product.category.parent_id))
+            ProductImage.objects.add(product, [picture])
         return len(products)
 
     def ensure_user(self, username, password, **flags):
@@ -181,3 +186,59 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         return user
+
+
+# Soft colours for the demo's pictures, one pair per top-level category.
+PALETTES = [
+    ("#dbe7ff", "#3d6fd8"),
+    ("#fde7d2", "#d9772b"),
+    ("#e3f4e1", "#3f9a52"),
+    ("#f3e3f7", "#9a4fb5"),
+    ("#fff3c4", "#c99a12"),
+    ("#dff3f4", "#2b8f97"),
+]
+PICTURE_SIZE = 600
+
+
+def draw_picture(number, palette_number):
+    """A picture for a demo product, drawn here (nothing is downloaded): a soft gradient and a
+    simple shape, in the colours of its top-level category, varied by the product's number."""
+    light, dark = PALETTES[palette_number % len(PALETTES)]
+    size = PICTURE_SIZE
+    turns = [
+        None,
+        Image.Transpose.ROTATE_90,
+        Image.Transpose.ROTATE_180,
+        Image.Transpose.ROTATE_270,
+    ]
+    gradient = Image.linear_gradient("L").resize((size, size))
+    if turns[number % 4] is not None:
+        gradient = gradient.transpose(turns[number % 4])
+    image = ImageOps.colorize(gradient, black="#ffffff", white=light)
+    draw = ImageDraw.Draw(image)
+    inset = size // 5
+    box = (inset, inset, size - inset, size - inset)
+    shadow = tuple(c + size // 40 for c in box)
+    shape = number % 3
+    if shape == 0:
+        draw.ellipse(shadow, fill="#c9ced6")
+        draw.ellipse(box, fill=dark)
+        draw.ellipse(
+            (box[0] + inset, box[1] + inset // 2, box[2] - inset, box[1] + inset), fill=light
+        )
+    elif shape == 1:
+        draw.rounded_rectangle(shadow, radius=size // 12, fill="#c9ced6")
+        draw.rounded_rectangle(box, radius=size // 12, fill=dark)
+        draw.rounded_rectangle(
+            (box[0] + inset // 2, box[1] + inset // 2, box[2] - inset // 2, box[1] + inset),
+            radius=size // 40,
+            fill=light,
+        )
+    else:
+        top, left, right = (size // 2, inset), (inset, size - inset), (size - inset, size - inset)
+        draw.polygon([top, left, right], fill=dark)
+        draw.ellipse(
+            (size // 2 - inset // 2, size // 2, size // 2 + inset // 2, size // 2 + inset),
+            fill=light,
+        )
+    return image

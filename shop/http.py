@@ -2,8 +2,10 @@
 DELETE from HTML forms, and the answer that leaves a page after a successful change (SPEC §3)."""
 
 import codecs
+import os
 
 from django.conf import settings
+from django.core.files import uploadhandler
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import is_valid_path
@@ -128,6 +130,17 @@ def parse_form_body(request):
         request.POST  # noqa: B018 (read for its effect: the body parsed once, and kept)
     finally:
         request.method = method
+
+
+class TemporaryFileUploadHandler(uploadhandler.TemporaryFileUploadHandler):
+    """Django's, for uploads too big to keep in memory (settings.FILE_UPLOAD_HANDLERS), with the
+    file name's extension cut to 16 characters: Django names the temporary file after it, and
+    a client's 250-character extension made that name too long for the file system, a 500 for
+    whoever sent it, before any login or CSRF check."""
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        stem, extension = os.path.splitext(file_name)
+        super().new_file(field_name, stem + extension[:16], *args, **kwargs)
 
 
 def by_method(**views):

@@ -321,6 +321,11 @@ STORAGES = {
 # Pictures are kept through Django's storage API (apps/market/pictures.py): in MEDIA_ROOT, served
 # by the shop at /media/ (shop/media.py), or, with S3_BUCKET set, in an S3-compatible bucket that
 # every app server shares.
+# Django's upload handlers, the one for large files naming its temporary file safely (see there).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "shop.http.TemporaryFileUploadHandler",
+]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 S3_BUCKET = os.environ.get("S3_BUCKET", "")

@@ -349,6 +349,7 @@ class ProductImageQuerySet(models.QuerySet):
         names = []
         try:
             with transaction.atomic():
+                # Product.DoesNotExist if deleted while the uploads were read.
                 product = Product.objects.select_for_update().get(pk=product.pk)
                 images = list(product.images.all())
                 if len(images) + len(uploads) > ProductImage.LIMIT:
@@ -420,21 +421,27 @@ class ProductImage(models.Model):
 
     def make_main(self):
         """Make this the product's main picture (the one before it steps down first: the
-        database allows one main picture a product)."""
+        database allows one main picture a product). ProductImage.DoesNotExist if it was
+        deleted meanwhile."""
         with transaction.atomic():
             Product.objects.select_for_update().filter(pk=self.product_id).first()
+            if not ProductImage.objects.filter(pk=self.pk).exists():
+                raise ProductImage.DoesNotExist
             self.product.images.exclude(pk=self.pk).filter(is_main=True).update(is_main=False)
             self.is_main = True
             self.save(update_fields=["is_main"])  # the signal moves the catalogue's version
 
     def remove(self):
-        """Delete this picture (its files go once the deletion commits, see receivers); if it
-        was the main one, the next in order becomes main."""
+        """Delete this picture (its files go once the deletion commits, see receivers); if the
+        product is left without a main one, the next in order becomes main. Judged on the rows
+        as they are under the product's lock, not as this object last read them (another
+        removal may have moved the main one since). ProductImage.DoesNotExist if it is gone."""
         with transaction.atomic():
             Product.objects.select_for_update().filter(pk=self.product_id).first()
-            self.delete()
-            if self.is_main:
-                following = self.product.images.order_by("position", "pk").first()
+            ProductImage.objects.get(pk=self.pk).delete()
+            images = ProductImage.objects.filter(product_id=self.product_id)
+            if not images.filter(is_main=True).exists():
+                following = images.order_by("position", "pk").first()
                 if following is not None:
                     following.make_main()
 

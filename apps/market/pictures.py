@@ -100,8 +100,10 @@ def read(upload):
     image = decode(upload)
     try:
         image = ImageOps.exif_transpose(image)
+        if image.mode.startswith("I"):  # 16 or 32 bits of grey: scaled to 8, not clipped
+            image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
         image = image.convert("RGBA" if has_alpha(image) else "RGB")
-    except (OSError, SyntaxError, ValueError, TypeError):  # an odd mode or broken EXIF
+    except Exception:  # an odd mode, or metadata Pillow fails to write back (struct.error)
         refuse(not_a_picture(upload), "invalid_image")
     return from_image(image)
 
@@ -129,7 +131,10 @@ def decode(upload):
             image = Image.open(upload, formats=sorted(FORMATS))
             if image.width * image.height > MAX_PIXELS:
                 raise Image.DecompressionBombError
-            image.load()  # the whole file: a truncated or corrupt one fails here
+            image.load()  # the pixels: a file cut short of them, or corrupt, fails here
+            # The rest of the file too (a PNG cut after its pixels loads, but fails here).
+            upload.seek(0)
+            Image.open(upload, formats=sorted(FORMATS)).verify()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             refuse(
                 _("%(name)s has more than 40 megapixels.") % {"name": upload.name},

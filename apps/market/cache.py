@@ -29,13 +29,13 @@ a part that needs to decide on who is looking goes in a `{% personal %}` templat
 never `request.user`. The tags are in templatetags/personal.py.
 
 Versions. A page is kept with the versions it was rendered at, and a page whose versions moved is
-rendered again. The catalogue's version (every product and category, and whatever else calls
-`bump`) is a counter in the database, moved by `bump()` in the transaction of the change itself
-(the receivers call it on every save and deletion; code that changes the catalogue with
-`queryset.update()` must call it too). Redis keeps a copy for PAGE_CACHE_VERSION_SECONDS, dropped
-when the change commits: a change shows on the next request, and if dropping the copy fails
-(Redis refusing writes, a worker killed right after the commit), once the copy expires. A view
-adds versions of its own (a cart page: its cart's last change and item count, read with the user).
+rendered again. The catalogue's version (every product, category and picture) is a counter in the
+database, moved by `bump()` in the transaction of the change itself, from the receivers only
+(receivers.py): on every save and deletion, and on the signals that code changing the catalogue
+with `queryset.update()` sends (signals.py). Redis keeps a copy for PAGE_CACHE_VERSION_SECONDS,
+dropped when the change commits: a change shows on the next request, and if dropping the copy fails
+(Redis refusing writes, a worker killed right after the commit), once the copy expires. A view adds
+versions of its own (a cart page: its cart's last change and item count, read with the user).
 
 Stampedes. When the versions of a kept page move, the first request renders it again and marks
 the page as being rendered; requests arriving meanwhile get the previous version, with their own

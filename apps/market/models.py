@@ -15,6 +15,7 @@ from shop.links import url_by_pk
 from shop.text import quoted
 
 from . import pictures
+from .signals import stock_changed
 
 
 class CategoryTree:
@@ -263,11 +264,9 @@ class ProductQuerySet(models.QuerySet):
         # product restocked to the maximum meanwhile is no overflow (and no 500).
         stock = Cast("stock", models.BigIntegerField()) + by_product
         products.update(stock=Least(stock, models.Value(MAX_STOCK)))
-        # queryset.update() sends no signal: the catalogue's version moves here, in the caller's
-        # transaction, so pages showing stock show the new figure.
-        from .cache import bump  # the page cache builds on these models
-
-        bump("catalogue")
+        # queryset.update() sends no post_save: the receivers hear of it from this signal, in
+        # the caller's transaction, so pages showing stock show the new figure.
+        stock_changed.send(sender=self.model, products=list(changes))
 
 
 # The largest stock the column holds (a 32-bit integer in PostgreSQL), which the product form

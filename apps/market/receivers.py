@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from . import cache, pictures
 from .models import Cart, CartItem, Category, Product, ProductImage
+from .signals import stock_changed
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="market_create_cart")
@@ -27,7 +28,7 @@ def catalogue_changed(sender, raw=False, **kwargs):
     """A product, a category or a product's picture was saved or deleted: the catalogue's
     version moves, in the same transaction (post_save and post_delete arguments; nothing moves
     while fixtures load, `raw`). A bulk queryset.update() sends no signal: code that uses one on
-    these models calls cache.bump() itself."""
+    these models sends a signal of its own that comes here too (stock_changed)."""
     if not raw:
         cache.bump(cache.CATALOGUE)
 
@@ -35,6 +36,7 @@ def catalogue_changed(sender, raw=False, **kwargs):
 for model in (Product, Category, ProductImage):
     post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"bump_{model.__name__}")
     post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"bump_{model.__name__}_del")
+stock_changed.connect(catalogue_changed, dispatch_uid="bump_stock")
 
 
 @receiver(post_save, sender=CartItem, dispatch_uid="market_cart_line_saved")

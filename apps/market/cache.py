@@ -12,7 +12,8 @@ being one (a 404, a 422) drops the version kept before. Staff, who see edit cont
 pages rendered afresh. A page is kept per viewer kind (a visitor, logged in or not, with a session
 or not; or a shopper), language, full page or htmx fragment, path, and the query parameters the
 view says it reads (`params`), normalised: any other parameter is ignored, empty ones dropped,
-whitespace collapsed, numbers written without leading zeros. The view renders from that normalised
+whitespace collapsed, each written as the view reads it (numbers without leading zeros, a flag
+as 1, a search as typed). The view renders from that normalised
 address, so the page is the same whatever spelling asked for it first.
 
 Personal parts. A page rendered for the cache sees nobody in particular (`personal_context`):
@@ -110,10 +111,11 @@ _state = {"off_until": 0.0, "kept": {}}  # this process's: an outage, values kep
 # --- The decorator ------------------------------------------------------------------------------
 
 
-def cached_page(params=(), vary=None):
+def cached_page(params=None, vary=None):
     """Keep the view's pages in the page cache (the rules are above).
 
-    `params`: the query parameters the view reads. `vary(request, *args, **kwargs)`: for a view
+    `params`: the query parameters the view reads, each mapped to its normaliser (see
+    normal_query). `vary(request, *args, **kwargs)`: for a view
     whose page depends on more than the catalogue, `(key parts, versions)`, or None to render
     this one afresh. The view answers GET and HEAD only.
     """
@@ -122,7 +124,7 @@ def cached_page(params=(), vary=None):
         @require_safe
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            return serve(request, view, args, kwargs, params, vary)
+            return serve(request, view, args, kwargs, params or {}, vary)
 
         return wrapper
 
@@ -194,17 +196,13 @@ def viewer_kind(user):
 
 def normal_query(query, params):
     """The query string a page is kept under and rendered from: `params` only, in that order,
-    each with its last value (the one a view reads), whitespace collapsed, numbers without
-    leading zeros, then written as its normaliser says (`params` may map each name to one: a
-    function of the value giving the spelling the view reads the same, "" for none), empty
-    ones left out."""
+    each with its last value (the one a view reads), whitespace collapsed, then written as its
+    normaliser says (`params` maps each name to a function of the value giving the spelling the
+    view reads the same: numbers without leading zeros, say), empty ones left out."""
     pairs = []
-    for name in params:
+    for name, normal in params.items():
         value = " ".join(query.get(name, "").split())
-        if value.isascii() and value.isdigit():
-            value = value.lstrip("0") or "0"
-        if value and isinstance(params, dict):
-            value = params[name](value)
+        value = normal(value) if value else ""
         if value:
             pairs.append((name, value))
     return urlencode(pairs)

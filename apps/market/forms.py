@@ -118,6 +118,11 @@ class TreeSelect(forms.Select):
         return format_html("<select{}>{}</select>", final_attrs, options)
 
 
+def number(value):
+    """A whole number written without leading zeros; "" for anything else."""
+    return (value.lstrip("0") or "0") if value.isascii() and value.isdigit() else ""
+
+
 class ProductFilterForm(forms.Form):
     """The product list's filters (SPEC §3): search, category with its subtree, stock, order.
 
@@ -160,11 +165,10 @@ class ProductFilterForm(forms.Form):
     # (cache.normal_query). A category that is no number stays as sent, for its 422.
     PARAMS = {
         "q": str,
-        "category": str,
+        "category": lambda value: number(value) or value,
         "in_stock": lambda value: "1" if FlagCheckbox.checked(value) else "",
         "sort": str,
-        # Not a number: the first page, as Paginator.get_page reads it.
-        "page": lambda value: value if value.isascii() and value.isdigit() else "",
+        "page": lambda value: number(value) or "",  # else the first, as Paginator.get_page
     }
     CATEGORY_PAGE_PARAMS = {name: rule for name, rule in PARAMS.items() if name != "category"}
 

@@ -551,6 +551,11 @@ class TestOneAddressOnePage:
             for url in spellings:
                 assert client.get(url.format(category=kettle.category_id)).status_code == 200
 
+    def test_a_search_for_digits_is_kept_as_typed(self, client, kettle):
+        """Leading zeros go from numbers, never from a search: "007" is not "7"."""
+        for _ in range(3):
+            assert 'value="007"' in client.get("/market/products/", {"q": "007"}).text
+
     def test_an_id_with_zeros_is_sent_to_its_own_address(self, client, kettle):
         answer = client.get(f"/market/products/00{kettle.pk}/?q=a")
         assert answer.status_code == 301

@@ -7,6 +7,7 @@ real view in its own thread with its own database connection.
 import subprocess
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.db import connection
 from django.test import Client
 
 from apps.market.models import Cart, CartItem, Product
+from tests.concurrency import at_once
 from tests.databases import postgresql_only
 from tests.factories import make_category, make_product
 
@@ -24,31 +26,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def add_one_at_once(user, cart, product):
     """PUT mode=add quantity=1 from THREADS clients at the same moment; their status codes."""
+    body = urlencode({"product": product.pk, "quantity": 1, "mode": "add"})
+
+    def add(client):
+        response = client.put(f"/market/cart/{cart.pk}/", body, "application/x-www-form-urlencoded")
+        return response.status_code
+
     clients = []
     for _ in range(THREADS):
         client = Client()
         client.force_login(user)
         clients.append(client)
-    barrier = threading.Barrier(THREADS)
-    statuses = []
-
-    def worker(client):
-        barrier.wait()
-        try:
-            body = urlencode({"product": product.pk, "quantity": 1, "mode": "add"})
-            response = client.put(
-                f"/market/cart/{cart.pk}/", body, "application/x-www-form-urlencoded"
-            )
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return at_once([partial(add, client) for client in clients])
 
 
 postgres_only = postgresql_only("row locks under real concurrency (SQLite has its own test)")

@@ -2,16 +2,16 @@
 answer, a double click), it is made once and answered as the first was, on every app server."""
 
 import re
-import threading
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from apps.market.models import CartAddition, CartItem
+from tests.concurrency import at_once
 from tests.factories import make_category, make_product
 
 FORM = "application/x-www-form-urlencoded"
@@ -131,22 +131,12 @@ def test_two_retries_at_once_make_one_add(shopper, kettle):
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(shopper)
-    barrier = threading.Barrier(2)
-    answers = []
 
     def send(client):
-        barrier.wait()
-        try:
-            response = add(client, shopper.cart, kettle, 2)
-            answers.append((response.status_code, response["Location"]))
-        finally:
-            connection.close()
+        response = add(client, shopper.cart, kettle, 2)
+        return response.status_code, response["Location"]
 
-    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = at_once([partial(send, client) for client in clients])
     assert answers == [(303, "/")] * 2
     assert in_cart(shopper.cart, kettle) == 2
     assert CartAddition.objects.count() == 1

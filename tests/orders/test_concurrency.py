@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from django.test import Client
 
 from apps.market.models import CartItem, Product
 from apps.orders.models import Order
+from tests.concurrency import at_once
 from tests.databases import postgresql_only
 from tests.factories import make_category, make_product
 from tests.orders.conftest import checkout_form
@@ -30,23 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def post_at_once(clients_and_forms):
     """POST /orders/ from every (client, form) at the same moment; their status codes and
     Location headers."""
-    barrier = threading.Barrier(len(clients_and_forms))
-    answers = []
 
-    def worker(client, form):
-        barrier.wait()
-        try:
-            response = client.post("/orders/", form)
-            answers.append((response.status_code, response.get("Location")))
-        finally:
-            connection.close()
+    def post(client, form):
+        response = client.post("/orders/", form)
+        return response.status_code, response.get("Location")
 
-    threads = [threading.Thread(target=worker, args=pair) for pair in clients_and_forms]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
+    return at_once([partial(post, *pair) for pair in clients_and_forms])
 
 
 def last_units_race(make_user):

@@ -96,7 +96,6 @@ MIDDLEWARE = [
     # pages, htmx answers get their toasts appended. A cached page is compressed on every hit.
     "shop.compression.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "shop.sessions.SessionMiddleware",  # 503 for a session that can't be ended (see there)
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, so that the CSRF check sees the verb a form asked for and its token.
@@ -190,9 +189,6 @@ if REDIS_URL:
             "OPTIONS": REDIS_OPTIONS,
         },
     }
-    # In the database, with a copy in Redis for speed: sessions outlive a Redis outage, and a
-    # logout that can't reach Redis fails rather than leave a copy logged in (shop/sessions.py).
-    SESSION_ENGINE = "shop.sessions"
 else:
     # The database, which every process shares: the limits of failed logins (allauth's rate
     # limits) count once for the whole shop, however many gunicorn workers serve it. `migrate`
@@ -222,6 +218,11 @@ PAGE_CACHE_VERSION_SECONDS = 2
 PAGE_CACHE_RENDERS_PER_MINUTE = 600
 
 # --- Accounts -----------------------------------------------------------------------------------
+
+# Sessions in the database (Django's default, named here as a decision): they outlive a Redis
+# outage, and a logout ends a session everywhere at once. A copy in Redis (cached_db) saved one
+# primary-key query a request, but a logout while Redis refused writes left the copy logged in.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # django-allauth's backend (login by username or email). The user behind a logged-in request is
 # read from the database every time (one query by primary key, which also counts the cart's

@@ -51,8 +51,8 @@ class ProductAdmin(admin.ModelAdmin):
         """The bulk action deletes as Product.delete does: the products locked first (in one
         order), so that a cart change holding one commits before its lines are collected."""
         with transaction.atomic():
-            products = Product.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
-            list(products.select_for_update().values_list("pk"))
+            products = Product.objects.filter(pk__in=queryset.values("pk"))
+            list(products.locked().values_list("pk"))
             super().delete_queryset(request, queryset)
 
 

@@ -12,6 +12,7 @@ from functools import cache
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 
 from .models import Cart, CartItem
@@ -80,6 +81,15 @@ def user_query():
 
 
 class CartBadgeBackend(AuthenticationBackend):
+    def authenticate(self, request, **credentials):
+        """allauth's. Credentials it refuses end the login there: the backend after it in
+        settings is allauth's own again (kept for the sessions it logged in), which would only
+        check the same password a second time."""
+        user = super().authenticate(request, **credentials)
+        if user is None:
+            raise PermissionDenied
+        return user
+
     def get_user(self, user_id):
         user = user_with_cart_badge(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

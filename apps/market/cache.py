@@ -61,7 +61,7 @@ import logging
 import secrets
 import time
 from contextvars import ContextVar
-from functools import wraps
+from functools import cached_property, wraps
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
@@ -156,8 +156,10 @@ def serve(request, view, args, kwargs, params, vary):
         return page_response(request, kept)  # the current page, or the last one while it renders
     if not within_budget(redis, request):
         return too_many_renders()
-    if is_page(kept):
-        attempt(redis.set, lock_key(key), current, LOCK_SECONDS)
+    # One request renders it again, the one that takes the mark (an atomic add); any other
+    # arriving meanwhile gets the last page.
+    if is_page(kept) and not attempt(redis.add, lock_key(key), current, LOCK_SECONDS):
+        return page_response(request, kept)
     page = None
     try:
         response, page = render(request, view, args, kwargs, kind, query, current)
@@ -165,6 +167,8 @@ def serve(request, view, args, kwargs, params, vary):
         if page is not None:
             kept_now = page if kept is not None else NOTE
             attempt(redis.set, key, kept_now, settings.SHARED_CACHE_SECONDS)
+            if is_page(kept):  # the mark goes with the render, for the next version's
+                attempt(redis.delete, lock_key(key))
         elif is_page(kept):
             # The page is no more (a 404 for a deleted product, a 422 for a deleted category):
             # its previous version must not stand in for it while the mark lasts, nor after.
@@ -462,10 +466,14 @@ class PersonalParts:
         if what.startswith(USER):
             text = getattr(self.request.user, what.removeprefix(USER))
             return escape(text() if callable(text) else text)
-        badge = CartBadge(self.request.user)
         if what == CART_URL:
-            return escape(badge.url)
-        return escape(badge.count if what == CART_COUNT else badge.cart_id or "")
+            return escape(self.badge.url)
+        return escape(self.badge.count if what == CART_COUNT else self.badge.cart_id or "")
+
+    @cached_property
+    def badge(self):
+        """The request's cart badge, read once for all its holes."""
+        return CartBadge(self.request.user)
 
     def template_context(self):
         """What the context processors give, made once for all the personal templates of the
@@ -485,9 +493,9 @@ class PersonalParts:
 
 def bump(name=CATALOGUE):
     """The catalogue changed: call it inside the transaction that changes it, after the change
-    (its counter's row is locked until that transaction ends). The receivers call it for every
-    saved or deleted product and category; code that changes them with `queryset.update()`
-    (which sends no signal), or changes what catalogue pages show in another way, calls it too."""
+    (its counter's row is locked until that transaction ends). Only the receivers call it: for
+    every saved or deleted product, category and picture, and for the market's own signals sent
+    by code that changes them with `queryset.update()` (signals.py)."""
     if name != CATALOGUE:
         raise ValueError(f"No version is called {name!r}.")
     Version.objects.bump(CATALOGUE)

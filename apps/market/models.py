@@ -343,10 +343,13 @@ class ProductImageQuerySet(models.QuerySet):
         """Store `uploads` (checked uploads, pictures.Picture) as the product's next ones, in
         one transaction: the product's row is locked, so two uploads at once count each
         other and never pass LIMIT together (ValidationError on `images`, nothing saved). The
-        first picture a product gets becomes its main one. The files are written first and
-        deleted again if the rows are not."""
+        first picture a product gets becomes its main one. The files are written first,
+        before any lock is taken (their random names keep them out of sight until their rows
+        exist), and deleted again if the rows are not written."""
         names = []
         try:
+            for picture in uploads:
+                names.append(picture.save())
             with transaction.atomic():
                 # Product.DoesNotExist if deleted while the uploads were read.
                 product = Product.objects.select_for_update().get(pk=product.pk)
@@ -356,21 +359,17 @@ class ProductImageQuerySet(models.QuerySet):
                         {"images": ProductImage.too_many(len(images))}, code="too_many"
                     )
                 position = max((image.position for image in images), default=0)
-                added = []
-                for picture in uploads:
-                    names.append(picture.save())
-                    position += 1
-                    added.append(
-                        self.create(
-                            product=product,
-                            file=names[-1],
-                            width=picture.width,
-                            height=picture.height,
-                            position=position,
-                            is_main=not images and not added,
-                        )
+                return [
+                    self.create(
+                        product=product,
+                        file=name,
+                        width=picture.width,
+                        height=picture.height,
+                        position=position + number,
+                        is_main=not images and number == 1,
                     )
-                return added
+                    for number, (name, picture) in enumerate(zip(names, uploads, strict=True), 1)
+                ]
         except BaseException:
             for name in names:
                 pictures.delete_files(pictures.all_names(name))

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.market.backends import CartBadgeBackend, user_with_cart_badge
-from tests.factories import make_product
+from tests.factories import PASSWORD, make_product
 
 User = get_user_model()
 
@@ -50,3 +50,21 @@ def test_no_such_user_or_an_inactive_one_is_nobody(shopper, django_assert_num_qu
         assert CartBadgeBackend().get_user(shopper.pk + 1000) is None
     User.objects.filter(pk=shopper.pk).update(is_active=False)
     assert CartBadgeBackend().get_user(shopper.pk) is None
+
+
+def test_a_wrong_password_is_checked_once(client, shopper, monkeypatch):
+    """The second backend in settings is allauth's own again (for older sessions): a refused
+    login stops at the first, instead of hashing the guess twice."""
+    checks = []
+    check_password = User.check_password
+
+    def counted(user, raw_password):
+        checks.append(user.pk)
+        return check_password(user, raw_password)
+
+    monkeypatch.setattr(User, "check_password", counted)
+    answer = client.post("/users/user/login/", {"login": "shopper", "password": "wrong"})
+    assert answer.status_code == 200  # the form again, with its error
+    assert checks == [shopper.pk]
+    client.post("/users/user/login/", {"login": "shopper", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(shopper.pk)

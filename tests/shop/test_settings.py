@@ -138,7 +138,7 @@ def test_database_redis_and_email_come_from_the_environment():
     assert values["NAME"] == "shopdb"
     assert values["CACHE"] == "shop.cache.RedisCache"
     # In the database, with a copy in Redis: sessions outlive a Redis outage.
-    assert values["SESSION_ENGINE"] == "shop.sessions"
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
         "smtp.example.com",

@@ -222,7 +222,7 @@ PAGE_CACHE_RENDERS_PER_MINUTE = 600
 # Sessions in the database (Django's default, named here as a decision): they outlive a Redis
 # outage, and a logout ends a session everywhere at once. A copy in Redis (cached_db) saved one
 # primary-key query a request, but a logout while Redis refused writes left the copy logged in.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "shop.sessions"
 
 # django-allauth's backend (login by username or email). The user behind a logged-in request is
 # read from the database every time (one query by primary key, which also counts the cart's

@@ -80,7 +80,7 @@ def test_production_defaults_debug_off_https_on_sqlite_moscow():
     assert values["ENGINE"] == "shop.sqlite3"
     assert values["NAME"] == str(ROOT / "db.sqlite3")
     assert values["CACHE"] == "django.core.cache.backends.db.DatabaseCache"
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert values["SESSION_ENGINE"] == "shop.sessions"
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]

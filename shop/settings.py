@@ -149,6 +149,7 @@ DATABASES = {
         # Unset or empty: the SQLite file in the repo (make run).
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=60,
+        # A kept connection is checked before each request uses it (see shop/postgresql).
         conn_health_checks=True,
     )
 }
@@ -163,6 +164,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's, with a health check that asks the server only when it has hung up (see there).
+    DATABASES["default"]["ENGINE"] = "shop.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,9 +1,9 @@
 """Which database the suite runs on, for tests that only one of them can run."""
 
 import pytest
-from django.conf import settings
+from django.db import connection
 
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+ON_POSTGRESQL = connection.vendor == "postgresql"  # the shop's backend, or Django's
 
 
 def postgresql_only(why):

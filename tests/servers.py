@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,3 +101,48 @@ def redis_server(folder):
         yield server.url
     finally:
         server.stop()
+
+
+def postgres_bin(program):
+    """A PostgreSQL server program's path (Debian keeps them out of PATH). Without the server the
+    test is skipped, saying how to get it; in CI it fails instead."""
+    found = shutil.which(program) or next(
+        (str(path) for path in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))), None
+    )
+    if found is None:
+        reason = "PostgreSQL's server is not installed: `apt-get install postgresql` runs this test."
+        if in_ci():
+            pytest.fail(f"{reason} CI must run it, not skip it.")
+        pytest.skip(reason)
+    return found
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own (initdb in a folder of its own, removed by
+    `remove()`) on a free port, which the test may stop and start again. PostgreSQL refuses to run
+    as root: as root, it runs as `postgres` (the folder is made outside pytest's, which only
+    root may enter)."""
+
+    def __init__(self):
+        self.port, self.folder = free_port(), Path(tempfile.mkdtemp(prefix="shop-postgres-"))
+        self.data = self.folder / "data"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.folder, "postgres")
+        self.run(postgres_bin("initdb"), "-D", self.data, "-U", "postgres", "-A", "trust")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    def run(self, *command):
+        subprocess.run([*self.as_user, *map(str, command)], check=True, capture_output=True)
+
+    def start(self):
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
+        log = self.folder / "log"  # the server's output: a pipe would keep run() waiting for it
+        self.run(postgres_bin("pg_ctl"), "-D", self.data, "-o", options, "-l", log, "-w", "start")
+
+    def stop(self):
+        """Stop it as an administrator's `pg_ctl stop` does, ending every connection at once."""
+        self.run(postgres_bin("pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop")
+
+    def remove(self):
+        shutil.rmtree(self.folder, ignore_errors=True)

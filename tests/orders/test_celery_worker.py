@@ -39,7 +39,7 @@ def redis_url(tmp_path):
 def database_url():
     """The test database, as DATABASE_URL names it, for the worker."""
     db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.postgresql":
+    if connection.vendor == "postgresql":
         credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
         return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     return f"sqlite:///{db['NAME']}"

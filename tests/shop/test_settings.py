@@ -134,11 +134,11 @@ def test_database_redis_and_email_come_from_the_environment():
             "EMAIL_USE_TLS": "1",
         }
     )
-    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["ENGINE"] == "shop.postgresql"
     assert values["NAME"] == "shopdb"
     assert values["CACHE"] == "shop.cache.RedisCache"
-    # In the database, with a copy in Redis: sessions outlive a Redis outage.
-    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # In the database alone, with Redis too: sessions outlive a Redis outage.
+    assert values["SESSION_ENGINE"] == "shop.sessions"
     assert values["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"], values["EMAIL_USE_TLS"]) == (
         "smtp.example.com",

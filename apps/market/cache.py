@@ -419,22 +419,27 @@ def new_token():
 def fill(request, segments):
     """The page with this request's own parts in its holes."""
     parts = PersonalParts(request)
-    pieces = []
+    filled = parts.filled
+    pieces = [segments[0]]
+    holes = iter(segments[1:])
     skipping = False  # a part rendered for nobody, replaced by this request's own rendering
-    for position, piece in enumerate(segments):
-        if position % 2 == 0:
-            if not skipping:
-                pieces.append(piece)
-        elif piece == END:
+    for what, text in zip(holes, holes):
+        value = filled.get(what)
+        if value is not None and not skipping:  # most holes: a value this request has made
+            pieces += (value, text)
+        elif what == END:
             skipping = False
+            pieces.append(text)
         elif skipping:
             continue
-        elif piece.startswith(WITH_MESSAGES):
+        elif what.startswith(WITH_MESSAGES):
             if get_messages(request):
-                pieces.append(parts.fill(TEMPLATE + piece.removeprefix(WITH_MESSAGES)))
+                pieces.append(parts.fill(TEMPLATE + what.removeprefix(WITH_MESSAGES)))
                 skipping = True
+            else:
+                pieces.append(text)
         else:
-            pieces.append(parts.fill(piece))
+            pieces += (parts.fill(what), text)
     return b"".join(pieces)
 
 

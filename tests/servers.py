@@ -110,7 +110,9 @@ def postgres_bin(program):
         (str(path) for path in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))), None
     )
     if found is None:
-        reason = "PostgreSQL's server is not installed: `apt-get install postgresql` runs this test."
+        reason = (
+            "PostgreSQL's server is not installed: `apt-get install postgresql` runs this test."
+        )
         if in_ci():
             pytest.fail(f"{reason} CI must run it, not skip it.")
         pytest.skip(reason)

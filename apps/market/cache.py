@@ -423,7 +423,7 @@ def fill(request, segments):
     pieces = [segments[0]]
     holes = iter(segments[1:])
     skipping = False  # a part rendered for nobody, replaced by this request's own rendering
-    for what, text in zip(holes, holes):
+    for what, text in zip(holes, holes, strict=True):
         value = filled.get(what)
         if value is not None and not skipping:  # most holes: a value this request has made
             pieces += (value, text)

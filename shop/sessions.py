@@ -1,40 +1,52 @@
-"""Sessions in the database, read with one plain query.
+"""Sessions in the database (shop.models.Session), read with their user in one query.
 
-Django's database sessions, unchanged but for how a session is read: every request of a logged-in
-shopper reads one, and building the ORM's query for it cost a third of a page served from the page
-cache. Written, ended and cleared as Django does (`clearsessions` included); a session that is
-missing or expired is handed to Django's own reading, which forgets its key.
+Django's database sessions but for two things: a session keeps the id of the user logged in to it
+in a column of its own, and it is read with one plain query that also brings that user and the
+cart badge (apps/market/backends.py): a logged-in shopper's page served from the page cache cost
+two queries and the ORM building one of them before. Written, ended and cleared as Django does
+(`clearsessions` included); a session that is missing or expired is handed to Django's own
+reading, which forgets its key.
 """
 
-from functools import cache
-
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
 
+from apps.market.backends import session_with_user
+
 
 class SessionStore(db.SessionStore):
+    user = None  # the user of the session's user_id column, read with it (see backends.py)
+
+    @classmethod
+    def get_model_class(cls):
+        from .models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        session.user_id = user_id(data)
+        return session
+
     def load(self):
         if self.session_key is not None:
             model = self.get_model_class()
-            alias = router.db_for_read(model)
-            connection = connections[alias]
+            connection = connections[router.db_for_read(model)]
             expires = model._meta.get_field("expire_date")
             now = expires.get_db_prep_value(timezone.now(), connection)
-            with connection.cursor() as cursor:
-                cursor.execute(session_query(model), [self.session_key, now])
-                row = cursor.fetchone()
-            if row is not None:
-                return self.decode(row[0])
+            found = session_with_user(model, self.session_key, now)
+            if found is not None:
+                data, self.user = found
+                return self.decode(data)
         return super().load()  # Django's: no such session, so its key is forgotten
 
 
-@cache
-def session_query(model):
-    fields = model._meta
-    return "SELECT {data} FROM {table} WHERE {key} = %s AND {expires} > %s".format(  # noqa: S608  (names from the model)
-        data=fields.get_field("session_data").column,
-        table=fields.db_table,
-        key=fields.pk.column,
-        expires=fields.get_field("expire_date").column,
-    )
+def user_id(data):
+    """The id of the user logged in to a session with this data, or None."""
+    try:
+        return get_user_model()._meta.pk.to_python(data.get(SESSION_KEY))
+    except ValidationError:
+        return None

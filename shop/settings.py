@@ -102,7 +102,8 @@ MIDDLEWARE = [
     "shop.http.OptionalSlashMiddleware",
     "shop.http.MethodOverrideMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, with the user read in the session's query (see there).
+    "apps.market.backends.UserWithSessionMiddleware",
     "shop.http.PrivatePagesMiddleware",  # no shared cache keeps a personal page (see there)
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -223,7 +224,7 @@ PAGE_CACHE_RENDERS_PER_MINUTE = 600
 
 # --- Accounts -----------------------------------------------------------------------------------
 
-# Sessions in the database (Django's default, named here as a decision): they outlive a Redis
+# Sessions in the database, read with their user in one query (see there): they outlive a Redis
 # outage, and a logout ends a session everywhere at once. A copy in Redis (cached_db) saved one
 # primary-key query a request, but a logout while Redis refused writes left the copy logged in.
 SESSION_ENGINE = "shop.sessions"

@@ -147,7 +147,7 @@ class TestShoppers:
                         headers={"X-CSRFToken": token},
                     )
                     assert switched.status_code == 302
-        with django_assert_num_queries(2):  # the session (in the database here) and the user
+        with django_assert_num_queries(1):  # the session with its user (in the database here)
             clients[anna].get("/market/products/")
 
     def test_each_shopper_sees_their_own_messages(self, make_user, kettle):
@@ -471,7 +471,7 @@ class TestCartPage:
         client = logged_in(shopper)
         url = f"/market/cart/{shopper.cart.pk}/"
         kept(client, url)
-        with django_assert_num_queries(2):  # the session (in the database in tests), the user
+        with django_assert_num_queries(1):  # the session with its user (in the database in tests)
             client.get(url)
         put(client, url, product=kettle.pk, quantity=3, mode="add")
         assert client.get(url).context["lines"][0].quantity == 3

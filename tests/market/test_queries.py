@@ -65,7 +65,7 @@ PAGES = {
     "category_detail": 5,
     "product_detail": 6,
 }
-LOGGED_IN = 2  # session, user with the navbar's cart badge (apps/market/backends.py)
+LOGGED_IN = 1  # the session with its user and the navbar's cart badge (apps/market/backends.py)
 
 
 @pytest.mark.parametrize("size", [5, 200])
@@ -104,9 +104,9 @@ def fill_cart(user, lines):
 def test_cart_page_query_count(client, shopper, django_assert_num_queries, lines):
     fill_cart(shopper, lines)
     client.force_login(shopper)
-    # session, user with the navbar's badge, the cart, its lines with products and totals, their
-    # main pictures
-    with django_assert_num_queries(5):
+    # the session with the user and the navbar's badge, the cart, its lines with products and
+    # totals, their main pictures
+    with django_assert_num_queries(4):
         response = client.get(f"/market/cart/{shopper.cart.pk}/")
     assert len(response.context["lines"]) == lines
 
@@ -116,9 +116,9 @@ def test_staff_cart_list_query_count(client, staff, make_user, django_assert_num
     for n in range(carts):
         fill_cart(make_user(f"buyer{n}"), 2)
     client.force_login(staff)
-    # session, user with the badge, the count for the pages, one page of carts with owners and
-    # totals
-    with django_assert_num_queries(4):
+    # the session with the user and the badge, the count for the pages, one page of carts with
+    # owners and totals
+    with django_assert_num_queries(3):
         response = client.get("/market/cart/")
     assert len(response.context["carts"]) == min(carts + 1, 25)  # and the staff member's own
 
@@ -128,9 +128,10 @@ def test_cart_change_query_count(client, shopper, htmx, django_assert_num_querie
     products = fill_cart(shopper, lines)
     client.force_login(shopper)
     body = f"product={products[0].pk}&quantity=1&mode=add"
-    # session, user, cart; the form: product, current line; the change in a savepoint: lock,
-    # product, line, update, cart's last change; then the fragment: lines, their pictures, badge
-    with django_assert_num_queries(15):
+    # the session with the user, cart; the form: product, current line; the change in a
+    # savepoint: lock, product, line, update, cart's last change; then the fragment: lines, their
+    # pictures, badge
+    with django_assert_num_queries(14):
         response = client.put(
             f"/market/cart/{shopper.cart.pk}/",
             body,

@@ -39,8 +39,9 @@ def place_orders(user, count, lines=3):
 @pytest.mark.parametrize("lines", [1, 25])
 def test_checkout_page(shopper_client, shopper, django_assert_num_queries, lines):
     fill_cart(shopper, lines)
-    # session, user with the navbar's badge; the cart, its lines with products; the last order
-    with django_assert_num_queries(5):
+    # the session with the user and the navbar's badge; the cart, its lines with products; the
+    # last order
+    with django_assert_num_queries(4):
         response = shopper_client.get("/orders/checkout/")
     assert len(response.context["lines"]) == lines
 
@@ -52,13 +53,13 @@ def test_placing_an_order(shopper_client, shopper, lines):
     with CaptureQueriesContext(connection) as captured:
         response = shopper_client.post("/orders/", form)
     assert response.status_code == 303
-    # session, user, the cart; in the transaction: the cart's lock, an order with this token,
-    # the lines, the products' locks, the stock (one UPDATE), the catalogue's version (one
-    # UPDATE: the page cache), the order, its lines (one INSERT), emptying the cart (its lines,
-    # their deletion, its last change), the history record. (The test's own transaction turns
-    # the order's into a savepoint: not counted.)
+    # the session with the user, the cart; in the transaction: the cart's lock, an order with
+    # this token, the lines, the products' locks, the stock (one UPDATE), the catalogue's
+    # version (one UPDATE: the page cache), the order, its lines (one INSERT), emptying the cart
+    # (its lines, their deletion, its last change), the history record. (The test's own
+    # transaction turns the order's into a savepoint: not counted.)
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 15, "\n".join(statements)
+    assert len(statements) == 14, "\n".join(statements)
     assert Order.objects.get().lines.count() == lines
 
 
@@ -67,8 +68,8 @@ def test_order_page(client, shopper, staff, django_assert_num_queries, lines):
     (order,) = place_orders(shopper, 1, lines)
     for user in (shopper, staff):  # staff see the status form too
         client.force_login(user)
-        # session, user with the navbar's badge, the order with its owner, its lines
-        with django_assert_num_queries(4):
+        # the session with the user and the navbar's badge, the order with its owner, its lines
+        with django_assert_num_queries(3):
             response = client.get(f"/orders/{order.pk}/")
         assert len(response.context["lines"]) == lines
 
@@ -76,9 +77,9 @@ def test_order_page(client, shopper, staff, django_assert_num_queries, lines):
 @pytest.mark.parametrize("count", [2, 30])
 def test_shoppers_order_list(shopper_client, shopper, django_assert_num_queries, count):
     place_orders(shopper, count)
-    # session, user with the badge, the count for the pages, one page of orders with their
-    # item counts
-    with django_assert_num_queries(4):
+    # the session with the user and the badge, the count for the pages, one page of orders with
+    # their item counts
+    with django_assert_num_queries(3):
         response = shopper_client.get("/orders/")
     assert len(response.context["page"].object_list) == min(count, 25)
 
@@ -87,7 +88,7 @@ def test_shoppers_order_list(shopper_client, shopper, django_assert_num_queries,
 def test_staff_order_list(staff_client, make_user, django_assert_num_queries, count):
     place_orders(make_user("buyer"), count)
     # the same, the page's orders with their owners; the filters cost nothing more
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = staff_client.get("/orders/", {"status": "new", "q": "Анна"})
     assert len(response.context["page"].object_list) == min(count, 25)
 
@@ -96,7 +97,7 @@ def test_staff_order_list(staff_client, make_user, django_assert_num_queries, co
 def test_the_staff_row_after_a_change(staff_client, make_user, django_assert_num_queries, count):
     orders = place_orders(make_user("buyer"), count)
     headers = {"HX-Request": "true", "HX-Target": f"order-{orders[0].pk}"}
-    # session, user, the order, the row (the order with its item count and owner)
-    with django_assert_num_queries(4):
+    # the session with the user, the order, the row (the order with its item count and owner)
+    with django_assert_num_queries(3):
         response = staff_client.get(f"/orders/{orders[0].pk}/", headers=headers)
     assert response.status_code == 200

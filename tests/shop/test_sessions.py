@@ -1,13 +1,18 @@
-"""Sessions in the database, read with one plain query (shop/sessions.py): what Django's own
-database sessions do, the same way on SQLite and PostgreSQL."""
+"""Sessions in the database, read with their user in one query (shop/sessions.py and
+apps/market/backends.py): what Django's own database sessions do, the same way on SQLite and
+PostgreSQL, with who is logged in decided by the session's data alone."""
 
+import importlib
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
-from django.contrib.sessions.models import Session
+from django.contrib.sessions.models import Session as DjangoSession
 from django.utils import timezone
 
+from shop.models import Session
 from shop.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -20,20 +25,18 @@ def saved(**data):
     return store.session_key
 
 
+def logged_in(client, user):
+    client.force_login(user)
+    return Session.objects.get(pk=client.session.session_key)
+
+
 def test_a_session_is_read_with_one_query(django_assert_num_queries):
     key = saved(colour="синий", count=3)
     with django_assert_num_queries(1):
         store = SessionStore(key)
         assert (store["colour"], store["count"]) == ("синий", 3)
     assert store.session_key == key
-
-
-def test_it_reads_what_djangos_store_wrote_and_the_other_way_round():
-    theirs = DjangoStore()
-    theirs["a"] = "б"
-    theirs.save()
-    assert SessionStore(theirs.session_key)["a"] == "б"
-    assert DjangoStore(saved(c="д"))["c"] == "д"
+    assert store.user is None
 
 
 @pytest.mark.parametrize("kind", ["missing", "expired"])
@@ -53,9 +56,58 @@ def test_a_missing_or_expired_session_is_empty_and_its_key_forgotten(kind):
     assert store.session_key not in (None, key)
 
 
+def test_the_session_names_its_user_and_is_read_with_them(
+    client, shopper, django_assert_num_queries
+):
+    session = logged_in(client, shopper)
+    assert session.user_id == shopper.pk
+    with django_assert_num_queries(1):
+        store = SessionStore(session.pk)
+        store.load()
+    assert store.user.pk == shopper.pk
+    assert store.user.badge_cart_id == shopper.cart.pk
+
+
+def test_the_column_never_decides_who_is_logged_in(client, shopper, other_shopper):
+    """The user is the one the session's data names (with a matching password), as Django
+    decides it: a session row whose user column says otherwise is read with the wrong user,
+    which is then not used."""
+    session = logged_in(client, shopper)
+    Session.objects.filter(pk=session.pk).update(user_id=other_shopper.pk)
+    page = client.get("/market/products/").content.decode()
+    assert f">{shopper.username}</a>" in page
+    assert other_shopper.username not in page
+
+
+def test_revoked_rights_end_with_the_next_request(client, shopper):
+    logged_in(client, shopper)
+    type(shopper).objects.filter(pk=shopper.pk).update(is_active=False)
+    assert shopper.username not in client.get("/market/products/").content.decode()
+
+
 def test_a_logged_in_shopper_stays_logged_in_and_logs_out(shopper_client, shopper):
     page = shopper_client.get("/market/products/")
     assert shopper.username in page.content.decode()
     shopper_client.post("/users/user/logout/")
-    assert not Session.objects.exists()
+    assert not Session.objects.filter(user_id=shopper.pk).exists()
     assert shopper.username not in shopper_client.get("/market/products/").content.decode()
+
+
+def test_sessions_kept_by_djangos_table_before_are_carried_over(shopper):
+    theirs = DjangoStore()
+    theirs.update({"_auth_user_id": str(shopper.pk), "colour": "синий"})
+    theirs.save()
+    anonymous = DjangoStore()
+    anonymous["colour"] = "красный"
+    anonymous.save()
+    expired = DjangoStore()
+    expired["colour"] = "жёлтый"
+    expired.save()
+    DjangoSession.objects.filter(pk=expired.session_key).update(expire_date=timezone.now())
+    migration = importlib.import_module("shop.migrations.0002_sessions_kept_by_django")
+    migration.copy_sessions(apps, SimpleNamespace(connection=SimpleNamespace(alias="default")))
+    copied = {session.pk: session for session in Session.objects.all()}
+    assert set(copied) == {theirs.session_key, anonymous.session_key}
+    assert copied[theirs.session_key].user_id == shopper.pk
+    assert copied[anonymous.session_key].user_id is None
+    assert SessionStore(theirs.session_key)["colour"] == "синий"

@@ -110,9 +110,9 @@ class TestProfileList:
     ):
         for n in range(users):
             make_user(f"user{n:02}")
-        # Session, user with the navbar's cart badge, count, the page of profiles with their
-        # users, and whether any account lacks a profile (for the create form).
-        with django_assert_num_queries(5):
+        # The session with the user and the navbar's cart badge, count, the page of profiles with
+        # their users, and whether any account lacks a profile (for the create form).
+        with django_assert_num_queries(4):
             staff_client.get("/users/profile/")
 
 

@@ -5,7 +5,8 @@ in a column of its own, and it is read with one plain query that also brings tha
 cart badge (apps/market/backends.py): a logged-in shopper's page served from the page cache cost
 two queries and the ORM building one of them before. Written, ended and cleared as Django does
 (`clearsessions` included); a session that is missing or expired is handed to Django's own
-reading, which forgets its key.
+reading, which forgets its key. Django's own table was emptied when this one took over
+(migrations/0002): everyone logged in once more.
 """
 
 from django.contrib.auth import SESSION_KEY, get_user_model
@@ -20,6 +21,11 @@ from apps.market.backends import session_with_user
 class SessionStore(db.SessionStore):
     user = None  # the user of the session's user_id column, read with it (see backends.py)
 
+    def __init__(self, session_key=None):
+        # A key as the shop makes them, or none: a cookie's NUL would fail PostgreSQL's query.
+        valid = isinstance(session_key, str) and session_key.isascii() and session_key.isalnum()
+        super().__init__(session_key if valid else None)
+
     @classmethod
     def get_model_class(cls):
         from .models import Session
@@ -28,6 +34,11 @@ class SessionStore(db.SessionStore):
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
+        session.user_id = user_id(data)
+        return session
+
+    async def acreate_model_instance(self, data):
+        session = await super().acreate_model_instance(data)
         session.user_id = user_id(data)
         return session
 

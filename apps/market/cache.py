@@ -186,8 +186,10 @@ def never_kept(response):
 
 def canonical_path(request):
     """The path the view's URL pattern writes for the arguments it was given: ids without
-    leading zeros."""
+    leading zeros. A pattern without arguments has one spelling, the one that matched."""
     match = request.resolver_match
+    if not match.args and not match.kwargs:
+        return request.path
     return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
 
 

@@ -5,6 +5,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject, cached_property
 
+from shop.links import url_by_pk
+
 from .models import Cart
 
 
@@ -48,7 +50,7 @@ class CartBadge:
     @property
     def url(self):
         """The cart's page, where the add-to-cart forms send their change."""
-        return reverse("market:cart_detail", args=[self.cart_id])
+        return url_by_pk("market:cart_detail", self.cart_id)  # on every page: no reverse()
 
 
 def cart_badge(request):

@@ -1,27 +1,47 @@
-"""PostgreSQL whose connection health check asks the server only when something is wrong.
+"""PostgreSQL whose connection health check asks the server only when it may be needed.
 
 With `conn_health_checks` (settings), Django checks a kept connection before a request first uses
 it, so that a database restarted since the last request costs no failed request. Its check is a
 `SELECT 1`: a round trip on every request that touches the database, a fifth of a logged-in
-shopper's page served from the page cache. A server that ends a connection (a restart, a
-terminated backend, `idle_session_timeout`) tells the client and closes the socket first, so an
-idle connection with nothing to read is one the server still holds; only one with something to
-read is checked Django's way, with a query.
+shopper's page served from the page cache. Here a connection that answered a request within the
+last TRUSTED_SECONDS is checked without one: a server that ends a connection (a restart, a
+terminated backend, `idle_session_timeout`) says so and closes the socket first, so a connection
+with nothing to read is one the server still holds. One with something to read, and any idle for
+longer (a database host that vanished or failed over without a word is only found by asking),
+is checked Django's way. What remains: a host lost silently within that second fails the next
+request of each connection that was busy then, as it fails the requests it was serving.
 """
 
 import select
+import time
 
 from django.db.backends.postgresql import base
 from psycopg.pq import TransactionStatus
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    TRUSTED_SECONDS = 1.0
+    answered_at = float("-inf")  # when a request last used the connection without an error
+
+    def close_if_unusable_or_obsolete(self):
+        # Called as a request starts and as it ends; `health_check_done` is set once a request
+        # has used the connection, so here it tells a request that used it and has ended.
+        answered = self.health_check_done and not self.errors_occurred
+        if self.errors_occurred:
+            self.answered_at = float("-inf")  # after an error, only a query can tell
+        super().close_if_unusable_or_obsolete()
+        if answered and self.connection is not None:
+            self.answered_at = time.monotonic()
+
     def is_usable(self):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
-        if connection.info.transaction_status != TransactionStatus.IDLE:
-            return super().is_usable()  # left inside a transaction: only a query can tell
+        if (
+            time.monotonic() - self.answered_at > self.TRUSTED_SECONDS
+            or connection.info.transaction_status != TransactionStatus.IDLE
+        ):
+            return super().is_usable()  # idle for a while, or left inside a transaction
         poller = select.poll()
         poller.register(connection.fileno(), select.POLLIN)
         if poller.poll(0):  # the server said something unasked: most likely goodbye

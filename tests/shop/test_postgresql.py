@@ -1,6 +1,7 @@
-"""The PostgreSQL backend's health check (shop/postgresql): a kept connection is used without a
-round trip while the server holds it, and replaced before a request uses it once the server has
-ended it (a restart), on a PostgreSQL cluster the test starts and restarts itself."""
+"""The PostgreSQL backend's health check (shop/postgresql): a connection that has just served a
+request is used without a round trip while the server holds it; one idle for longer, or with
+something from the server waiting, is asked; after a restart the next request gets a new
+connection. On a PostgreSQL cluster the test starts and restarts itself."""
 
 import os
 import signal
@@ -8,7 +9,8 @@ import threading
 
 import dj_database_url
 import pytest
-from django.db.utils import ConnectionHandler
+from django.db.backends.postgresql import base
+from django.db.utils import ConnectionHandler, ProgrammingError
 
 from tests.servers import PostgresCluster
 
@@ -36,16 +38,34 @@ def database(cluster, django_db_blocker):
         database.close()
 
 
-def new_request(database):
-    """What Django does to a kept connection when a request starts and first uses it."""
+@pytest.fixture
+def queried(monkeypatch):
+    """How many times Django's own check (a query) ran."""
+    calls = []
+    django_check = base.DatabaseWrapper.is_usable
+
+    def counted(self):
+        calls.append(self)
+        return django_check(self)
+
+    monkeypatch.setattr(base.DatabaseWrapper, "is_usable", counted)
+    return calls
+
+
+def request(database):
+    """A request as Django runs one: the kept connection checked before its first use, a query,
+    and the end of the request. The server process's id."""
     database.close_if_unusable_or_obsolete()
     with database.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
+        backend = cursor.fetchone()[0]
+    database.close_if_unusable_or_obsolete()
+    return backend
 
 
-def test_a_connection_the_server_holds_is_used_without_asking_it(database):
-    backend = new_request(database)
+def test_a_connection_the_server_holds_is_used_without_asking_it(database, queried):
+    database.TRUSTED_SECONDS = 3600  # however long this test waits between its requests
+    backend = request(database)
     # The server process of this connection stops answering: a check that asks it (SELECT 1)
     # would wait for as long as it is stopped; this one must not.
     os.kill(backend, signal.SIGSTOP)
@@ -62,12 +82,31 @@ def test_a_connection_the_server_holds_is_used_without_asking_it(database):
     finally:
         os.kill(backend, signal.SIGCONT)
     assert answers == [True]
-    assert new_request(database) == backend  # the same connection, kept
+    assert queried == []
+    assert request(database) == backend  # the same connection, kept
+
+
+def test_a_connection_idle_for_longer_is_asked(database, queried):
+    database.TRUSTED_SECONDS = 0
+    backend = request(database)
+    assert request(database) == backend
+    assert len(queried) == 1  # the second request's check (the first had a new connection)
+
+
+def test_after_an_error_the_connection_is_asked(database, queried):
+    database.TRUSTED_SECONDS = 3600
+    request(database)
+    database.close_if_unusable_or_obsolete()
+    with pytest.raises(ProgrammingError), database.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+    database.close_if_unusable_or_obsolete()  # the end of the request that failed
+    assert len(queried) == 1
 
 
 def test_after_a_restart_the_next_request_gets_a_new_connection(database, cluster):
-    backend = new_request(database)
+    database.TRUSTED_SECONDS = 3600
+    backend = request(database)
     cluster.stop()
     cluster.start()
     assert database.is_usable() is False
-    assert new_request(database) != backend  # no error: the check replaced the connection
+    assert request(database) != backend  # no error: the check replaced the connection

@@ -4,6 +4,9 @@ cookie, no check) and says so only on stderr."""
 
 import shutil
 import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,27 @@ def test_every_script_loads_in_wrk(tmp_path):
         )
         assert "Connection refused" in ran.stderr, name
         assert ran.stderr.strip().splitlines() == [ran.stderr.strip().splitlines()[-1]], name
+
+
+class Slow(BaseHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(3)  # longer than wrk's own timeout
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(WRK is None, reason="wrk is not installed")
+def test_a_slow_answer_is_measured_not_counted_as_an_error():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        measured = run.run_wrk(f"http://127.0.0.1:{server.server_port}/", None, "4s", 2)
+    finally:
+        server.shutdown()
+    assert measured["errors"] == 0
+    assert measured["p50_ms"] >= 3000

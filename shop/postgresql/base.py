@@ -3,7 +3,7 @@
 With `conn_health_checks` (settings), Django checks a kept connection before a request first uses
 it, so that a database restarted since the last request costs no failed request. Its check is a
 `SELECT 1`: a round trip on every request that touches the database, a fifth of a logged-in
-shopper's page served from the page cache. Here a connection that answered a request within the
+shopper's page served from the page cache. Here a connection that was sent a query within the
 last TRUSTED_SECONDS is checked without one: a server that ends a connection (a restart, a
 terminated backend, `idle_session_timeout`) says so and closes the socket first, so a connection
 with nothing to read is one the server still holds. One with something to read, and any idle for
@@ -21,24 +21,24 @@ from psycopg.pq import TransactionStatus
 
 class DatabaseWrapper(base.DatabaseWrapper):
     TRUSTED_SECONDS = 1.0
-    answered_at = float("-inf")  # when a request last used the connection without an error
+    used_at = float("-inf")  # when a query was last sent on the connection
+
+    def close_if_health_check_failed(self):
+        # Django calls it before every cursor it makes: after the check, a query is on its way.
+        super().close_if_health_check_failed()
+        self.used_at = time.monotonic()
 
     def close_if_unusable_or_obsolete(self):
-        # Called as a request starts and as it ends; `health_check_done` is set once a request
-        # has used the connection, so here it tells a request that used it and has ended.
-        answered = self.health_check_done and not self.errors_occurred
         if self.errors_occurred:
-            self.answered_at = float("-inf")  # after an error, only a query can tell
+            self.used_at = float("-inf")  # after an error, only a query can tell
         super().close_if_unusable_or_obsolete()
-        if answered and self.connection is not None:
-            self.answered_at = time.monotonic()
 
     def is_usable(self):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
         if (
-            time.monotonic() - self.answered_at > self.TRUSTED_SECONDS
+            time.monotonic() - self.used_at > self.TRUSTED_SECONDS
             or connection.info.transaction_status != TransactionStatus.IDLE
         ):
             return super().is_usable()  # idle for a while, or left inside a transaction

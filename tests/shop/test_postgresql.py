@@ -93,6 +93,16 @@ def test_a_connection_idle_for_longer_is_asked(database, queried):
     assert len(queried) == 1  # the second request's check (the first had a new connection)
 
 
+def test_a_connection_last_used_long_ago_is_asked_however_recently_its_request_ended(
+    database, queried
+):
+    database.TRUSTED_SECONDS = 3600
+    request(database)
+    database.used_at -= 7200  # as if its request had sent its last query two hours ago
+    request(database)
+    assert len(queried) == 1
+
+
 def test_after_an_error_the_connection_is_asked(database, queried):
     database.TRUSTED_SECONDS = 3600
     request(database)

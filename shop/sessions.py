@@ -12,8 +12,6 @@ reading, which forgets its key. Django's own table was emptied when this one too
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
-from django.db import connections, router
-from django.utils import timezone
 
 from apps.market.backends import session_with_user
 
@@ -44,11 +42,7 @@ class SessionStore(db.SessionStore):
 
     def load(self):
         if self.session_key is not None:
-            model = self.get_model_class()
-            connection = connections[router.db_for_read(model)]
-            expires = model._meta.get_field("expire_date")
-            now = expires.get_db_prep_value(timezone.now(), connection)
-            found = session_with_user(model, self.session_key, now)
+            found = session_with_user(self.get_model_class(), self.session_key)
             if found is not None:
                 data, self.user = found
                 return self.decode(data)

@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from .models import Cart, CartItem
@@ -37,13 +38,14 @@ def user_with_cart_badge(user_id):
     return None if row is None else user_from_row(alias, row)
 
 
-def session_with_user(model, session_key, now):
+def session_with_user(model, session_key):
     """The data of the session `session_key` of `model` (shop.models.Session) if it has not
-    expired at `now` (as the database stores a time), and the user of its `user_id` column with
-    the cart badge as user_with_cart_badge() makes them (None without one); None if no such
-    session."""
+    expired, and the user of its `user_id` column with the cart badge as user_with_cart_badge()
+    makes them (None without one); None if no such session."""
     alias = router.db_for_read(model)
-    with connections[alias].cursor() as cursor:
+    connection = connections[alias]
+    now = model._meta.get_field("expire_date").get_db_prep_value(timezone.now(), connection)
+    with connection.cursor() as cursor:
         cursor.execute(session_query(model), [session_key, now])
         row = cursor.fetchone()
     if row is None:

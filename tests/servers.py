@@ -52,15 +52,19 @@ def collect_static(env):
         subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
+def missing(reason):
+    """Skip the test for want of a server, saying how to get it; in CI (CI=1), which must run
+    every test, fail it instead."""
+    if in_ci():
+        pytest.fail(f"{reason} CI must run it, not skip it.")
+    pytest.skip(reason)
+
+
 def redis_server_executable():
-    """redis-server's path. Without it the test is skipped, saying how to get it; in CI (CI=1),
-    which must run every test, it fails instead."""
+    """redis-server's path; without it the test is skipped or, in CI, fails (missing())."""
     executable = shutil.which("redis-server")
     if executable is None:
-        reason = "redis-server is not installed: `apt-get install redis-server` runs this test."
-        if in_ci():
-            pytest.fail(f"{reason} CI must run it, not skip it.")
-        pytest.skip(reason)
+        missing("redis-server is not installed: `apt-get install redis-server` runs this test.")
     return executable
 
 
@@ -104,18 +108,15 @@ def redis_server(folder):
 
 
 def postgres_bin(program):
-    """A PostgreSQL server program's path (Debian keeps them out of PATH). Without the server the
-    test is skipped, saying how to get it; in CI it fails instead."""
+    """A PostgreSQL server program's path (Debian keeps them out of PATH); without the server the
+    test is skipped or, in CI, fails (missing())."""
     found = shutil.which(program) or next(
         (str(path) for path in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))), None
     )
     if found is None:
-        reason = (
+        missing(
             "PostgreSQL's server is not installed: `apt-get install postgresql` runs this test."
         )
-        if in_ci():
-            pytest.fail(f"{reason} CI must run it, not skip it.")
-        pytest.skip(reason)
     return found
 
 

@@ -13,8 +13,8 @@ pages rendered afresh. A page is kept per viewer kind (a visitor, logged in or n
 or not; or a shopper), language, full page or htmx fragment, path, and the query parameters the
 view says it reads (`params`), normalised: any other parameter is ignored, empty ones dropped,
 whitespace collapsed, each written as the view reads it (numbers without leading zeros, a flag
-as 1, a search as typed). The view renders from that normalised
-address, so the page is the same whatever spelling asked for it first.
+as 1, a search as typed). The view renders from that normalised address, so the page is the same
+whatever spelling asked for it first.
 
 Personal parts. A page rendered for the cache sees nobody in particular (`personal_context`):
 its `user` is a stand-in of the kind, logged in or not, never staff, whose names (`username`,

@@ -161,6 +161,15 @@ def cookie_header(cookies):
     return "; ".join(f"{name}={value}" for name, value in cookies.items())
 
 
+# A screen at a time, a frame each, down to the bottom of the page.
+SCROLL_THROUGH = """async () => {
+  for (let y = 0; y < document.body.scrollHeight; y += innerHeight) {
+    scrollTo(0, y);
+    await new Promise(requestAnimationFrame);
+  }
+}"""
+
+
 def run_axe_and_photograph(base, targets, cookies):
     """axe at both widths (Russian, the default) and screenshots in both languages; returns
     {(page, role, width): [serious violations]}."""
@@ -185,6 +194,11 @@ def run_axe_and_photograph(base, targets, cookies):
                     page = context.new_page()
                     page.goto(base + path)
                     page.wait_for_load_state("networkidle")
+                    # Lazy pictures far below the first screen load only once scrolled near: a
+                    # full-page shot would show their cards empty.
+                    page.evaluate(SCROLL_THROUGH)
+                    page.wait_for_function("[...document.images].every(image => image.complete)")
+                    page.evaluate("window.scrollTo(0, 0)")
                     shot = screens / f"{name}-{role}-{width_name}-{language}.png"
                     page.screenshot(path=shot, full_page=True)
                     if language == "ru":

@@ -129,10 +129,11 @@ class ProductFilterForm(forms.Form):
     Every field is optional; an invalid one is reported on the form and left out of the filter.
     """
 
+    # Each the order of an index of Product's (read forwards or backwards), ties by id.
     SORTS = {
         "name": ("name", "pk"),
         "price": ("price", "pk"),
-        "-price": ("-price", "pk"),
+        "-price": ("-price", "-pk"),
         "-created": ("-created", "-pk"),
     }
 
@@ -222,7 +223,12 @@ class ProductFilterForm(forms.Form):
             products = products.in_categories(self.tree.subtree_ids(data["category"]))
         if data.get("in_stock"):
             products = products.in_stock()
-        return products.order_by(*self.SORTS[data.get("sort") or "name"])
+        return products.order_by(*self.ordering())
+
+    def ordering(self):
+        """The fields the products are ordered by, as the valid `sort` says."""
+        self.is_valid()
+        return self.SORTS[self.cleaned_data.get("sort") or "name"]
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -52,6 +52,11 @@ shares: with a cache per process, one worker could not tell the others that a ve
 Redis error serves pages uncached, never a 500: the page cache is then off in that process for
 OUTAGE_SECONDS and tried again.
 
+Shared parts. A part that looks the same on every page it is on, but for the page's own address
+(a product card: `{% product_card %}`), is rendered once in each process for all the pages
+rendered for the cache (`shared_part`), under a key that names everything it shows; each page
+gets it with its own holes and address. Rendered for nobody in particular, like the page.
+
 Also here: `per_version(name, build)`, a value built once per catalogue version in each process
 (the category tree), and `clear()`, which forgets everything kept (tests; a restored database).
 """
@@ -59,7 +64,9 @@ Also here: `per_version(name, build)`, a value built once per catalogue version 
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from contextvars import ContextVar
 from functools import cached_property, wraps
 from urllib.parse import urlencode
@@ -102,10 +109,12 @@ USER = "user."  # the user's text: "user.username", "user.get_full_name", ...
 TEMPLATE = "template:"
 WITH_MESSAGES, END = "with messages:", "end"  # around a part rendered again only with messages
 
+PAGE = "page:"  # a hole of a shared part, filled by the page it goes into: "page:here", ...
+SHARED_PARTS = 5000  # how many shared parts a process keeps (a product card: 1–2 KB)
+
 # The page being rendered for the cache in this thread, if any; the catalogue version it is for.
 _rendering = ContextVar("page_cache_rendering", default=None)
 _version = ContextVar("page_cache_version", default=None)
-_state = {"off_until": 0.0, "kept": {}}  # this process's: an outage, values kept per_version
 
 
 # --- The decorator ------------------------------------------------------------------------------
@@ -495,6 +504,76 @@ class PersonalParts:
         return self.context
 
 
+# --- Shared parts -------------------------------------------------------------------------------
+
+
+def shared_part(context, template_name, key, **values):
+    """`template_name` rendered with `values` added to `context`, as `{% include %}` does, for a
+    part that every page it is on shows alike but for the page's address: `here` (its path and
+    query) and `login_here`. On a page rendered for the cache it is rendered once in this
+    process per `key`, which must name everything the template shows besides `values`, the
+    address and the holes (a product card: the product's fields it shows), with the viewer's
+    kind and language; every page gets that rendering with its own holes and address."""
+    request = context["request"]
+    template = context.template.engine.get_template(template_name)
+    rendering = _rendering.get()
+    if rendering is None:
+        with context.push(values, here=request.get_full_path()):
+            return template.render(context)
+    key = (template_name, rendering.kind, get_language(), key)
+    segments = _state["parts"].get(key)
+    if segments is None:
+        address = {name: rendering.hole(PAGE + name) for name in ("here", "login_here")}
+        with context.push(values, **address):
+            segments = rendering.segments(template.render(context).encode())
+        if not rendering.intact(segments):  # the page won't be kept either
+            with context.push(values, here=request.get_full_path()):
+                return template.render(context)
+        segments = [piece.decode() if n % 2 == 0 else piece for n, piece in enumerate(segments)]
+        _state["parts"].put(key, segments)
+    pieces = [segments[0]]
+    holes = iter(segments[1:])
+    for what, text in zip(holes, holes, strict=True):
+        if what == PAGE + "here":
+            pieces.append(escape(request.get_full_path()))
+        elif what == PAGE + "login_here":
+            pieces.append(escape(context["login_here"]))
+        else:
+            pieces.append(rendering.hole(what))
+        pieces.append(text)
+    return mark_safe("".join(pieces))  # noqa: S308 (a rendered template, its values escaped)
+
+
+class SharedParts:
+    """The shared parts a process keeps, the one used longest ago forgotten first."""
+
+    def __init__(self, size):
+        self.size = size
+        self.parts = OrderedDict()
+        self.lock = threading.Lock()  # a gunicorn worker's threads share them
+
+    def get(self, key):
+        with self.lock:
+            part = self.parts.get(key)
+            if part is not None:
+                self.parts.move_to_end(key)
+            return part
+
+    def put(self, key, part):
+        with self.lock:
+            self.parts[key] = part
+            while len(self.parts) > self.size:
+                self.parts.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.parts.clear()
+
+
+# This process's: an outage, values kept per_version, shared parts.
+_state = {"off_until": 0.0, "kept": {}, "parts": SharedParts(SHARED_PARTS)}
+
+
 # --- Versions -----------------------------------------------------------------------------------
 
 
@@ -627,4 +706,5 @@ def clear():
     """Forget every page and version kept, in Redis and in this process."""
     caches["pages"].clear()
     _state["kept"].clear()
+    _state["parts"].clear()
     _state["off_until"] = 0.0

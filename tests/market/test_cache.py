@@ -464,6 +464,77 @@ def test_while_a_page_is_rendered_again_the_others_get_its_previous_version(
     assert len(renders) == 1
 
 
+class TestSharedParts:
+    """A product card is rendered once per process for every page rendered for the cache that
+    shows it (cache.shared_part), and looks on each as if it had been rendered for that page."""
+
+    CARD = "market/includes/product_card.html"
+
+    def test_a_card_is_rendered_once_for_all_the_pages_it_is_on(self, client, kettle):
+        first = client.get("/market/products/?sort=price")
+        assert self.CARD in [template.name for template in first.templates]
+        for url in ["/market/products/?sort=name", "/", kettle.category.get_absolute_url()]:
+            again = client.get(url)
+            assert self.CARD not in [template.name for template in again.templates]
+            assert f'href="{kettle.get_absolute_url()}">Чайник</a>' in again.text
+
+    def test_a_card_comes_back_to_the_page_it_is_on(self, client, shopper, kettle):
+        shoppers = logged_in(shopper)
+        for url in ["/market/products/?sort=price", "/market/products/?sort=name", "/"]:
+            assert f'name="next" value="{url.replace("&", "&amp;")}"' in shoppers.get(url).text
+            login = "/users/user/login/?next=" + url.replace("?", "%3F").replace("=", "%3D")
+            assert f'href="{login}"' in client.get(url).text
+
+    def test_each_form_of_a_shared_card_has_its_own_token(self, shopper, kettle):
+        make_product(kettle.category, "Самовар", "5000.00")
+        shoppers = logged_in(shopper)
+        shoppers.get("/market/products/?sort=price")
+        html = shoppers.get("/market/products/?sort=name").text
+        actions, tokens = add_forms(html)
+        assert len(actions) == 2
+        assert len(tokens) == len(set(tokens)) == 2
+        (token,) = csrf_tokens(html)
+        # The two cards' forms, logging out and the language switcher: one token for the page.
+        assert html.count(f'name="csrfmiddlewaretoken" value="{token}"') == 4
+
+    @pytest.mark.parametrize(
+        ("change", "shown"),
+        [
+            ({"name": "Самовар"}, "Самовар</a>"),
+            ({"price": 2500}, r"2\s500,00"),
+            ({"stock": 0}, "Нет в наличии"),
+            ({"stock": 2}, "Осталось 2"),
+        ],
+    )
+    def test_a_change_of_what_a_card_shows_shows(self, client, kettle, change, shown):
+        """The save moves the catalogue's version, and the page is rendered again: its card
+        is rendered again only if its key has what changed."""
+        client.get("/market/products/?sort=name")
+        for field, value in change.items():
+            setattr(kettle, field, value)
+        kettle.save()
+        assert re.search(shown, client.get("/market/products/?sort=price").text)
+
+    def test_a_new_category_name_and_picture_show(self, client, kettle):
+        client.get("/market/products/?sort=name")
+        kettle.category.name = "Столовая"
+        kettle.category.save()
+        kettle.images.create(file="products/kettle.webp", width=800, height=600, is_main=True)
+        html = client.get("/market/products/?sort=price").text
+        assert ">Столовая</p>" in html
+        assert "products/kettle" in html
+
+    def test_a_process_keeps_only_so_many(self):
+        parts = cache.SharedParts(2)
+        for key in "abc":
+            parts.put(key, [key])
+        assert parts.get("a") is None
+        assert parts.get("b") == ["b"]
+        parts.put("d", ["d"])  # "c" is the one used longest ago now
+        assert parts.get("c") is None
+        assert parts.get("b") == ["b"]
+
+
 class TestCartPage:
     def test_kept_for_its_shopper_until_the_cart_changes(
         self, shopper, kettle, django_assert_num_queries

@@ -350,7 +350,8 @@ if S3_BUCKET:
     }
     if os.environ.get("S3_PUBLIC_URL"):
         # Where browsers read the bucket (a CDN, or the bucket's public address): plain links.
-        # Without it, links are signed for an hour (longer than a page stays in the page cache).
+        # Without it, links are signed for an hour (longer than a page stays in the page cache,
+        # with a product card kept in a process as long again: apps/market/cache.py).
         scheme, _sep, rest = os.environ["S3_PUBLIC_URL"].rstrip("/").partition("://")
         if not rest:
             raise ImproperlyConfigured("S3_PUBLIC_URL must be a URL, e.g. https://cdn.example.com")

@@ -83,7 +83,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.middleware.csrf import get_token
 from django.template import Context, engines
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -520,8 +520,8 @@ def shared_part(context, template_name, key, **values):
     if rendering is None:
         with context.push(values, here=request.get_full_path()):
             return template.render(context)
-    key = (template_name, rendering.kind, get_language(), key)
-    segments = _state["parts"].get(key)
+    key = (template_name, rendering.kind, get_language(), get_script_prefix(), key)
+    segments = _state["parts"].get(key, settings.SHARED_CACHE_SECONDS)
     if segments is None:
         address = {name: rendering.hole(PAGE + name) for name in ("here", "login_here")}
         with context.push(values, **address):
@@ -549,19 +549,23 @@ class SharedParts:
 
     def __init__(self, size):
         self.size = size
-        self.parts = OrderedDict()
+        self.parts = OrderedDict()  # key -> (when it was rendered, the part)
         self.lock = threading.Lock()  # a gunicorn worker's threads share them
 
-    def get(self, key):
+    def get(self, key, seconds):
+        """The part, if it was rendered within `seconds`: a picture's link may be signed for a
+        while only (S3 without a public address), which must outlast a page kept with it."""
         with self.lock:
-            part = self.parts.get(key)
-            if part is not None:
-                self.parts.move_to_end(key)
-            return part
+            kept = self.parts.get(key)
+            if kept is None or time.monotonic() - kept[0] > seconds:
+                return None
+            self.parts.move_to_end(key)
+            return kept[1]
 
     def put(self, key, part):
         with self.lock:
-            self.parts[key] = part
+            self.parts[key] = (time.monotonic(), part)
+            self.parts.move_to_end(key)
             while len(self.parts) > self.size:
                 self.parts.popitem(last=False)
 

@@ -516,19 +516,21 @@ def shared_part(context, template_name, key, **values):
     kind and language; every page gets that rendering with its own holes and address."""
     request = context["request"]
     template = context.template.engine.get_template(template_name)
+
+    def rendered(**address):
+        with context.push(values, **address):
+            return template.render(context)
+
     rendering = _rendering.get()
     if rendering is None:
-        with context.push(values, here=request.get_full_path()):
-            return template.render(context)
+        return rendered(here=request.get_full_path())
     key = (template_name, rendering.kind, get_language(), get_script_prefix(), key)
     segments = _state["parts"].get(key, settings.SHARED_CACHE_SECONDS)
     if segments is None:
         address = {name: rendering.hole(PAGE + name) for name in ("here", "login_here")}
-        with context.push(values, **address):
-            segments = rendering.segments(template.render(context).encode())
+        segments = rendering.segments(rendered(**address).encode())
         if not rendering.intact(segments):  # the page won't be kept either
-            with context.push(values, here=request.get_full_path()):
-                return template.render(context)
+            return rendered(here=request.get_full_path())
         segments = [piece.decode() if n % 2 == 0 else piece for n, piece in enumerate(segments)]
         _state["parts"].put(key, segments)
     pieces = [segments[0]]

@@ -546,6 +546,25 @@ class TestSharedParts:
         later = client.get("/market/products/?sort=-price")
         assert self.CARD in [template.name for template in later.templates]
 
+    def test_a_card_whose_hole_a_filter_cut_is_rendered_for_each_page(
+        self, client, kettle, settings
+    ):
+        """A hole cut by the card's template can't be filled: the card is rendered for each page
+        (which is not kept either: it shows the cut hole)."""
+        cut = "<p title='{{ csrf_token|truncatechars:20 }}'>{{ product.name }} {{ here }}</p>"
+        (engine,) = settings.TEMPLATES
+        loaders = [
+            ("django.template.loaders.locmem.Loader", {self.CARD: cut}),
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ]
+        options = {**engine["OPTIONS"], "loaders": loaders}
+        settings.TEMPLATES = [{**engine, "APP_DIRS": False, "OPTIONS": options}]
+        for url in ["/market/products/?sort=name", *["/market/products/?sort=price"] * 2]:
+            response = client.get(url)
+            assert self.CARD in [template.name for template in response.templates]
+            assert f"Чайник {url}</p>" in response.text
+
     def test_a_process_keeps_only_so_many(self):
         parts = cache.SharedParts(2)
         for key in "abc":

@@ -102,6 +102,28 @@ class TestProductList:
         assert names(second) == [f"Чашка {n}" for n in range(24, 30)]
         # A page number out of range or not a number shows a real page, not an error.
         assert client.get("/market/products/", {"page": 99}).status_code == 200
+
+    def test_page_links_far_down_a_long_list(self, client):
+        """Previous and next, the pages on each side and at the ends, gaps between: each a link
+        that keeps the filters, but the page shown and the gaps."""
+        category = make_category("Посуда")
+        Product.objects.bulk_create(
+            Product(name=f"Чашка {n:03}", price=Decimal(100), stock=1, category=category)
+            for n in range(24 * 12)
+        )
+        html = client.get("/market/products/", {"sort": "price", "page": 6}).text
+        nav = re.search(r'<ul class="pagination.*?</ul>', html, re.S).group()
+        items = re.findall(r'<li class="page-item[^"]*"[^>]*>(.*?)</li>', nav, re.S)
+        link = (
+            '<a class="page-link" href="?sort=price&amp;page={0}" hx-get="?sort=price&amp;page={0}"'
+        )
+        assert items[0].startswith(link.format(5) + ' rel="prev">')
+        assert items[-1].startswith(link.format(7) + ' rel="next">')
+        shown = [re.sub(r"<[^>]+>", "", item).strip() for item in items[1:-1]]
+        assert shown == ["1", "…", "4", "5", "6", "7", "8", "…", "12"]
+        for number in ["1", "4", "5", "7", "8", "12"]:
+            assert link.format(number) + ">" in nav
+        assert '<li class="page-item active" aria-current="page"><span class="page-link">6<' in nav
         assert client.get("/market/products/", {"page": "x"}).status_code == 200
 
     def test_htmx_gets_only_the_results_with_links_that_push_the_url(self, client, catalogue, htmx):

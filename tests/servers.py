@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -38,6 +40,46 @@ def wait_until_listening(port, process):
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"nothing listens on port {port}")
+
+
+@contextmanager
+def gunicorn(args, env, log=None):
+    """gunicorn (`args` after `python -m gunicorn`) serving on a socket this test holds from the
+    start: the kernel picks its port as it binds it, and gunicorn inherits it (`--bind fd://N`).
+    A port found free and bound by the server later can be taken meanwhile by another test's
+    server, which then gets this test's requests (Redis and PostgreSQL reset them: the likeliest
+    reading of a reset CI saw once). Yields the base URL once a worker answers; stops the server
+    after. `log`:
+    a file for what it writes (gunicorn's log, the shop's errors), otherwise thrown away."""
+    with socket.socket() as listener, open(log or os.devnull, "w") as output:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        command = [sys.executable, "-m", "gunicorn", *args, "--bind", f"fd://{listener.fileno()}"]
+        command.append("--no-control-socket")  # one path for every gunicorn: don't share it
+        fds = [listener.fileno()]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=fds, stderr=output)
+    try:
+        wait_until_serving(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_until_serving(url, process):
+    """Return once the server at `url` answers HTTP (any status); fail if `process` exits first."""
+    for _ in range(3000):
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {url} exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return  # an answer all the same
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing answers at {url}")
 
 
 def collect_static(env):

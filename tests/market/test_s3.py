@@ -12,6 +12,7 @@ import subprocess
 import sys
 import urllib.request
 import uuid
+from contextlib import ExitStack
 
 import boto3
 import pytest
@@ -21,7 +22,7 @@ from django.urls import reverse
 from apps.market.models import ProductImage
 from tests.factories import make_category, make_product
 from tests.pictures import picture_bytes, upload
-from tests.servers import ROOT, collect_static, free_port, wait_until_listening
+from tests.servers import ROOT, collect_static, free_port, gunicorn, wait_until_listening
 from tests.shop.test_scale_out import PASSWORD, Browser
 
 pytestmark = pytest.mark.processes
@@ -161,22 +162,9 @@ def two_servers(tmp_path, s3_endpoint, bucket):
         [sys.executable, "-c", seed], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     ids = json.loads(seeded.stdout.strip().splitlines()[-1])
-    ports = [free_port(), free_port()]
-    command = [sys.executable, "-m", "gunicorn", "shop.wsgi", "--workers", "1", "--bind"]
-    processes = [
-        subprocess.Popen(
-            [*command, f"127.0.0.1:{port}"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
-        )
-        for port in ports
-    ]
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            wait_until_listening(port, process)
-        yield [f"http://127.0.0.1:{port}" for port in ports], ids
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
+    with ExitStack() as stack:
+        args = ["shop.wsgi", "--workers", "1"]
+        yield [stack.enter_context(gunicorn(args, env)) for _server in range(2)], ids
 
 
 def multipart(fields, files):

@@ -11,11 +11,11 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.servers import collect_static, free_port, wait_until_listening
+from tests.servers import collect_static, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTS = 6000  # about 4 MB of CSV: far more than the sockets' buffers hold
@@ -93,19 +93,11 @@ def test_a_slow_reader_gets_the_whole_export(tmp_path):
     subprocess.run([*python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*python, "-c", SEED], cwd=ROOT, env=env, check=True)
     collect_static(env)
-    port = free_port()
-    command = [*python, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", str(TIMEOUT)]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_listening(port, server)
-        base = f"http://127.0.0.1:{port}"
+    args = ["-c", "gunicorn.conf.py", "--workers", "1", "--timeout", str(TIMEOUT)]
+    with gunicorn(args, env) as base:
         started = time.monotonic()
-        csv = read_slowly(port, log_in(base))
+        csv = read_slowly(urlsplit(base).port, log_in(base))
         took = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     rows = csv.splitlines()
     assert took > 2 * TIMEOUT, "the download was not slow enough to test anything"
     assert len(rows) == PRODUCTS + 1, f"{len(rows)} lines after {took:.1f} s"

@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -25,7 +26,7 @@ import pytest
 import redis
 
 from tests.databases import postgresql_only
-from tests.servers import RedisServer, collect_static, free_port, wait_until_listening
+from tests.servers import RedisServer, collect_static, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "scale-out-password-1"
@@ -137,34 +138,12 @@ def servers(redis_url):
         check=True,
     )
     ids = json.loads(seeded.stdout.strip().splitlines()[-1])
-    ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                *python,
-                "-m",
-                "gunicorn",
-                "shop.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for port, process in zip(ports, processes, strict=True):
-            wait_until_listening(port, process)
-        yield urls, ids, database
+        with ExitStack() as stack:
+            args = ["shop.wsgi", "--workers", "2"]
+            urls = [stack.enter_context(gunicorn(args, env)) for _server in range(2)]
+            yield urls, ids, database
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
         with psycopg.connect(admin, autocommit=True) as db:
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

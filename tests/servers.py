@@ -11,7 +11,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -31,15 +31,33 @@ def free_port():
 
 def wait_until_listening(port, process):
     """Return once something accepts connections on `port`; fail if `process` exits first."""
+
+    def accepts():
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+    wait_for(accepts, process, f"the server on port {port}")
+
+
+def wait_until_serving(url, process):
+    """Return once the server at `url` answers HTTP (any status); fail if `process` exits first."""
+
+    def answers():
+        with suppress(urllib.error.HTTPError):  # an answer all the same
+            urllib.request.urlopen(f"{url}/healthz", timeout=5).close()
+
+    wait_for(answers, process, f"the server at {url}")
+
+
+def wait_for(probe, process, server):
+    """Try `probe()` until it raises no OSError; fail if `process` exits first."""
     for _ in range(3000):
         if process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
+            raise RuntimeError(f"{server} exited with {process.returncode}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
+            return probe()
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
+    raise RuntimeError(f"{server} never answered")
 
 
 @contextmanager
@@ -49,8 +67,7 @@ def gunicorn(args, env, log=None):
     A port found free and bound by the server later can be taken meanwhile by another test's
     server, which then gets this test's requests (Redis and PostgreSQL reset them: the likeliest
     reading of a reset CI saw once). Yields the base URL once a worker answers; stops the server
-    after. `log`:
-    a file for what it writes (gunicorn's log, the shop's errors), otherwise thrown away."""
+    after. `log`: a file for what it writes (gunicorn's log, the shop's errors), else nowhere."""
     with socket.socket() as listener, open(log or os.devnull, "w") as output:
         listener.bind(("127.0.0.1", 0))
         listener.listen(128)
@@ -65,21 +82,6 @@ def gunicorn(args, env, log=None):
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def wait_until_serving(url, process):
-    """Return once the server at `url` answers HTTP (any status); fail if `process` exits first."""
-    for _ in range(3000):
-        if process.poll() is not None:
-            raise RuntimeError(f"the server at {url} exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=5).close()
-            return
-        except urllib.error.HTTPError:
-            return  # an answer all the same
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing answers at {url}")
 
 
 def collect_static(env):

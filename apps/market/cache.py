@@ -533,21 +533,22 @@ def shared_part(context, template_name, key, **values):
             return rendered(here=request.get_full_path())
         segments = [piece.decode() if n % 2 == 0 else piece for n, piece in enumerate(segments)]
         _state["parts"].put(key, segments)
-    pieces = [segments[0]]
-    holes = iter(segments[1:])
-    for what, text in zip(holes, holes, strict=True):
+
+    def filled(what):  # the page's address as the template shows it; the rest, this page's holes
         if what == PAGE + "here":
-            pieces.append(escape(request.get_full_path()))
-        elif what == PAGE + "login_here":
-            pieces.append(escape(context["login_here"]))
-        else:
-            pieces.append(rendering.hole(what))
-        pieces.append(text)
+            return escape(request.get_full_path())
+        if what == PAGE + "login_here":
+            return escape(context["login_here"])
+        return rendering.hole(what)
+
+    pieces = (piece if n % 2 == 0 else filled(piece) for n, piece in enumerate(segments))
     return mark_safe("".join(pieces))  # noqa: S308 (a rendered template, its values escaped)
 
 
 class SharedParts:
     """The shared parts a process keeps, the one used longest ago forgotten first."""
+
+    clock = staticmethod(time.monotonic)
 
     def __init__(self, size):
         self.size = size
@@ -559,14 +560,14 @@ class SharedParts:
         while only (S3 without a public address), which must outlast a page kept with it."""
         with self.lock:
             kept = self.parts.get(key)
-            if kept is None or time.monotonic() - kept[0] > seconds:
+            if kept is None or self.clock() - kept[0] > seconds:
                 return None
             self.parts.move_to_end(key)
             return kept[1]
 
     def put(self, key, part):
         with self.lock:
-            self.parts[key] = (time.monotonic(), part)
+            self.parts[key] = (self.clock(), part)
             self.parts.move_to_end(key)
             while len(self.parts) > self.size:
                 self.parts.popitem(last=False)

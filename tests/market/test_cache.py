@@ -537,7 +537,7 @@ class TestSharedParts:
         """A picture's link may be signed for a while only (S3): a card is rendered again once
         it is as old as a kept page may be."""
         clock = [1000.0]
-        monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+        monkeypatch.setattr(cache.SharedParts, "clock", staticmethod(lambda: clock[0]))
         client.get("/market/products/?sort=name")
         clock[0] += settings.SHARED_CACHE_SECONDS
         again = client.get("/market/products/?sort=price")

@@ -166,7 +166,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with a health check that asks the server only when it has hung up (see there).
+    # Django's, with prepared statements and a health check that asks the server only when it
+    # has hung up (see there).
     DATABASES["default"]["ENGINE"] = "shop.postgresql"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

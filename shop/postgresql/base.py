@@ -1,27 +1,60 @@
-"""PostgreSQL whose connection health check asks the server only when it may be needed.
+"""PostgreSQL with prepared statements, and a connection health check that asks the server only
+when it may be needed.
 
-With `conn_health_checks` (settings), Django checks a kept connection before a request first uses
-it, so that a database restarted since the last request costs no failed request. Its check is a
-`SELECT 1`: a round trip on every request that touches the database, a fifth of a logged-in
-shopper's page served from the page cache. Here a connection that was sent a query within the
-last TRUSTED_SECONDS is checked without one: a server that ends a connection (a restart, a
+Prepared statements. Django binds a query's parameters on the client and turns psycopg's prepared
+statements off (for connection poolers in transaction mode, which the shop does not use): each
+query is parsed and planned anew. The query that reads a logged-in shopper's session, user and
+cart badge (apps/market/backends.py), on every request, took PostgreSQL 0.3–0.4 ms of CPU that
+way and 0.07 ms prepared. Here parameters are bound on the server and psycopg prepares a query
+once it has run PREPARE_THRESHOLD times on a connection (its own default), keeping at most 100 a
+connection. A prepared statement whose result a migration changed (a column's new type) is
+refused by PostgreSQL until it is prepared again: outside a transaction the statement is run
+again once with the connection's statements forgotten (DEALLOCATE ALL); inside one the
+transaction fails, and its rollback forgets them.
+
+Health check. With `conn_health_checks` (settings), Django checks a kept connection before a
+request first uses it, so that a database restarted since the last request costs no failed request.
+Its check is a `SELECT 1`: a round trip on every request that touches the database, a fifth of a
+logged-in shopper's page served from the page cache. Here a connection that was sent a query within
+the last TRUSTED_SECONDS is checked without one: a server that ends a connection (a restart, a
 terminated backend, `idle_session_timeout`) says so and closes the socket first, so a connection
 with nothing to read is one the server still holds. One with something to read, and any idle for
-longer (a database host that vanished or failed over without a word is only found by asking),
-is checked Django's way. What remains: a host lost silently within that second fails the next
-request of each connection that was busy then, as it fails the requests it was serving.
+longer (a database host that vanished or failed over without a word is only found by asking), is
+checked Django's way. What remains: a host lost silently within that second fails the next request
+of each connection that was busy then, as it fails the requests it was serving.
 """
 
 import select
 import time
 
 from django.db.backends.postgresql import base
+from psycopg import errors
 from psycopg.pq import TransactionStatus
+
+PREPARE_THRESHOLD = 5
+
+
+class Cursor(base.ServerBindingCursor):
+    def execute(self, query, params=None, **kwargs):
+        try:
+            return super().execute(query, params, **kwargs)
+        except errors.FeatureNotSupported:  # "cached plan must not change result type"
+            if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                raise  # inside a transaction, which has failed
+            # psycopg forgets its prepared statements when it sees this command.
+            self.connection.execute("DEALLOCATE ALL")
+        return super().execute(query, params, **kwargs)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     TRUSTED_SECONDS = 1.0
     used_at = float("-inf")  # when a query was last sent on the connection
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        params["cursor_factory"] = Cursor
+        params["prepare_threshold"] = PREPARE_THRESHOLD
+        return params
 
     def close_if_health_check_failed(self):
         # Django calls it before every cursor it makes: after the check, a query is on its way.

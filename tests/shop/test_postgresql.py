@@ -1,17 +1,20 @@
-"""The PostgreSQL backend's health check (shop/postgresql): a connection that has just served a
+"""The PostgreSQL backend (shop/postgresql). Its health check: a connection that has just served a
 request is used without a round trip while the server holds it; one idle for longer, or with
 something from the server waiting, is asked; after a restart the next request gets a new
-connection. On a PostgreSQL cluster the test starts and restarts itself."""
+connection. Its prepared statements: a query run often is prepared, and one whose result a
+migration changed still runs. On a PostgreSQL cluster the test starts and restarts itself."""
 
 import os
 import signal
 import threading
 
 import dj_database_url
+import psycopg
 import pytest
 from django.db.backends.postgresql import base
-from django.db.utils import ConnectionHandler, ProgrammingError
+from django.db.utils import ConnectionHandler, NotSupportedError, ProgrammingError
 
+from shop.postgresql.base import PREPARE_THRESHOLD
 from tests.servers import PostgresCluster
 
 pytestmark = pytest.mark.processes
@@ -120,3 +123,60 @@ def test_after_a_restart_the_next_request_gets_a_new_connection(database, cluste
     cluster.start()
     assert database.is_usable() is False
     assert request(database) != backend  # no error: the check replaced the connection
+
+
+def prepared(database):
+    with database.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+@pytest.fixture
+def names(database, cluster):
+    """A table, and a query of it run until the connection has prepared it."""
+    with database.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS names")
+        cursor.execute("CREATE TABLE names (name varchar(10))")
+        cursor.execute("INSERT INTO names VALUES ('Anna')")
+    for _ in range(PREPARE_THRESHOLD + 1):
+        assert read(database) == [("Anna",)]
+    assert prepared(database) == [QUERY.replace("%s", "$1")]
+    yield
+    with psycopg.connect(cluster.url, autocommit=True) as other:
+        other.execute("DROP TABLE names")
+
+
+QUERY = "SELECT name FROM names WHERE name = %s"
+
+
+def read(database):
+    with database.cursor() as cursor:
+        cursor.execute(QUERY, ["Anna"])
+        return cursor.fetchall()
+
+
+def change_the_column(cluster):
+    """A migration on another connection, as a deploy runs it: the result's type changes."""
+    with psycopg.connect(cluster.url, autocommit=True) as other:
+        other.execute("ALTER TABLE names ALTER COLUMN name TYPE varchar(20)")
+
+
+def test_a_query_run_often_is_prepared_and_runs_after_a_migration_changed_its_result(
+    database, cluster, names
+):
+    change_the_column(cluster)
+    assert read(database) == [("Anna",)]  # PostgreSQL refused the old statement; run again
+    assert read(database) == [("Anna",)]
+
+
+def test_inside_a_transaction_the_changed_statement_fails_once_and_then_runs(
+    database, cluster, names
+):
+    change_the_column(cluster)
+    database.set_autocommit(False)  # as transaction.atomic() does (for this connection)
+    with pytest.raises(NotSupportedError):
+        read(database)
+    database.rollback()
+    database.set_autocommit(True)
+    assert prepared(database) == []  # the rollback forgot them
+    assert read(database) == [("Anna",)]

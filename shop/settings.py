@@ -166,9 +166,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's, with prepared statements and a health check that asks the server only when it
-    # has hung up (see there).
+    # Django's, with a health check that asks the server only when it has hung up (see there).
     DATABASES["default"]["ENGINE"] = "shop.postgresql"
+    # Parameters bound by PostgreSQL, and a query run five times on a connection prepared
+    # there (psycopg's default, which Django turns off for poolers; see shop/postgresql).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("server_side_binding", True)
+    options.setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,13 +11,18 @@ import threading
 import dj_database_url
 import psycopg
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.backends.postgresql import base
 from django.db.utils import ConnectionHandler, NotSupportedError, ProgrammingError
+from django.test.utils import CaptureQueriesContext
 
-from shop.postgresql.base import PREPARE_THRESHOLD
+from tests.databases import postgresql_only
 from tests.servers import PostgresCluster
 
 pytestmark = pytest.mark.processes
+
+PREPARE_THRESHOLD = 5  # as the settings have it
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +40,7 @@ def database(cluster, django_db_blocker):
     pytest-django's guard is lifted for it)."""
     settings = dj_database_url.parse(cluster.url, conn_max_age=60, conn_health_checks=True)
     settings["ENGINE"] = "shop.postgresql"
+    settings["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
     database = ConnectionHandler({"default": settings})["default"]
     with django_db_blocker.unblock():
         yield database
@@ -180,3 +186,28 @@ def test_inside_a_transaction_the_changed_statement_fails_once_and_then_runs(
     database.set_autocommit(True)
     assert prepared(database) == []  # the rollback forgot them
     assert read(database) == [("Anna",)]
+
+
+def test_another_error_of_the_kind_is_not_run_again_and_forgets_nothing(database, cluster, names):
+    # Refused with the same code as a changed result ("feature not supported"), for another
+    # reason: its statement is not run again, and what is prepared stays.
+    with pytest.raises(NotSupportedError), database.cursor() as cursor:
+        cursor.execute("SELECT * FROM elsewhere.public.names WHERE name = %s", ["Anna"])
+    assert prepared(database) == [QUERY.replace("%s", "$1")]
+    change_the_column(cluster)  # and a changed result after it is still prepared again
+    assert read(database) == [("Anna",)]
+    assert read(database) == [("Anna",)]
+
+
+@postgresql_only("the shop's own settings for PostgreSQL")
+def test_the_shops_connection_prepares_what_it_runs_often_and_logs_its_values(db):
+    users = get_user_model().objects.filter(username="anna")
+    for _ in range(PREPARE_THRESHOLD + 1):
+        users.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [sql for (sql,) in cursor.fetchall()]
+    assert any('FROM "auth_user" WHERE "auth_user"."username" = $' in sql for sql in statements)
+    with CaptureQueriesContext(connection) as queries:
+        users.exists()
+    assert "= 'anna'" in queries[0]["sql"]  # bound by the server, logged with its values

@@ -34,7 +34,9 @@ from django.db.backends.postgresql import base
 from psycopg import errors
 from psycopg.pq import TransactionStatus
 
-STALE_PLAN = "cached plan must not change result type"
+# The function of PostgreSQL's that refuses a prepared statement whose result changed ("cached
+# plan must not change result type"), named the same whatever language its messages are in.
+STALE_PLAN = "RevalidateCachedQuery"
 
 
 class Cursor(base.ServerBindingCursor):
@@ -42,9 +44,11 @@ class Cursor(base.ServerBindingCursor):
         try:
             return super().execute(query, params, **kwargs)
         except errors.FeatureNotSupported as error:
-            stale = error.diag.message_primary == STALE_PLAN  # checked before any retry
-            if not stale or self.connection.info.transaction_status != TransactionStatus.IDLE:
-                raise  # another error, or inside a transaction, which has failed
+            if (
+                error.diag.source_function != STALE_PLAN
+                or self.connection.info.transaction_status != TransactionStatus.IDLE
+            ):
+                raise  # another refusal, or inside a transaction, which has failed
             self.connection.execute("DEALLOCATE ALL")
         return super().execute(query, params, **kwargs)
 

@@ -170,9 +170,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "shop.postgresql"
     # Parameters bound by PostgreSQL, and a query run five times on a connection prepared
     # there (psycopg's default, which Django turns off for poolers; see shop/postgresql).
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options.setdefault("server_side_binding", True)
-    options.setdefault("prepare_threshold", 5)
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        **DATABASES["default"].get("OPTIONS", {}),  # the URL's own win
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

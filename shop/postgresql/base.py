@@ -40,6 +40,9 @@ STALE_PLAN = "RevalidateCachedQuery"
 
 
 class Cursor(base.ServerBindingCursor):
+    """Django's cursor for parameters bound on the server, which runs a statement again, once, when
+    PostgreSQL refused it for a result a migration changed (see above)."""
+
     def execute(self, query, params=None, **kwargs):
         try:
             return super().execute(query, params, **kwargs)

@@ -200,6 +200,9 @@ class Category(models.Model):
             raise ValidationError(errors) from None
 
 
+CARD_PICTURE = ["id", "file", "width", "height"]  # what a card shows of its main picture
+
+
 class ProductQuerySet(models.QuerySet):
     def search(self, text):
         """Products whose name or description holds every word of `text`, in any case."""
@@ -217,16 +220,22 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(stock__gt=0)
 
     def for_cards(self):
-        """What a product card shows, and nothing more: its main picture comes in one more
-        query for all the cards (`main_image`)."""
+        """What a product card shows, and nothing more, in one query: its main picture (a
+        product has one at most) joined, its columns read by `main_image`. (A prefetch was a
+        second query, and the ORM's prefetching cost a page rendered afresh 3 % of its
+        instructions.)"""
+        main = models.FilteredRelation("images", condition=models.Q(images__is_main=True))
         return (
             self.select_related("category")
             .only("name", "price", "stock", "category_id", "category__name")
-            .with_main_image()
+            .annotate(
+                main_picture=main,
+                **{
+                    f"main_picture_{name}": models.F(f"main_picture__{name}")
+                    for name in CARD_PICTURE
+                },
+            )
         )
-
-    def with_main_image(self):
-        return self.prefetch_related(main_pictures("images"))
 
     def locked(self):
         """These products, their rows locked until the transaction ends, in primary-key order:
@@ -325,7 +334,15 @@ class Product(models.Model):
 
     @property
     def main_image(self):
-        """The picture its card shows, or None; prefetched for lists (`with_main_image`)."""
+        """The picture its card shows, or None: joined by `for_cards()`, prefetched for a
+        list of lines (`main_pictures`), or else read."""
+        if hasattr(self, "main_picture_id"):
+            if self.main_picture_id is None:
+                return None
+            known = {"product_id": self.pk, "is_main": True}
+            known.update((name, getattr(self, f"main_picture_{name}")) for name in CARD_PICTURE)
+            names = [f.attname for f in ProductImage._meta.concrete_fields if f.attname in known]
+            return ProductImage.from_db(self._state.db, names, [known[name] for name in names])
         if hasattr(self, "main_images"):
             return self.main_images[0] if self.main_images else None
         return self.images.filter(is_main=True).first()

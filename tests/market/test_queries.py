@@ -57,16 +57,16 @@ def build_catalogue(categories, products):
     return roots[0], first
 
 
-# Visitor: the tree is 2 queries (categories, product counts), a page of products 3 (count, rows,
-# their main pictures); the category tree page shows the whole tree (every level, in the page)
-# from those 2. A product page: the product, its pictures, and 4 more of its category with their
-# main pictures.
+# Visitor: the tree is 2 queries (categories, product counts), a page of products 2 (count, rows
+# with their main pictures joined); the category tree page shows the whole tree (every level, in
+# the page) from those 2. A product page: the product, its pictures, and 4 more of its category
+# with their main pictures.
 PAGES = {
-    "home": 4,
-    "product_list": 5,
+    "home": 3,
+    "product_list": 4,
     "category_list": 2,
-    "category_detail": 5,
-    "product_detail": 6,
+    "category_detail": 4,
+    "product_detail": 5,
 }
 LOGGED_IN = 1  # the session with its user and the navbar's cart badge (apps/market/backends.py)
 

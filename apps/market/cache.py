@@ -342,10 +342,26 @@ class Rendering:
         self.kind = kind
         self.mark = f"{secrets.randbelow(10**30):030}"
         self.holes = {}  # what fills it -> its number
+        self.address = {}  # see shared_hole
 
     def hole(self, what):
         number = self.holes.setdefault(what, len(self.holes))
         return mark_safe(f"{self.mark}{number:04}")  # noqa: S308  (digits)
+
+    def shared_hole(self, what, context):
+        """What goes in a hole of a shared part on this page (`context` is the page's): the
+        page's address as the template shows it, made once for all the parts on the page; this
+        page's own hole for the rest."""
+        value = self.address.get(what)
+        if value is None:
+            if what == PAGE + "here":
+                value = escape(context["request"].get_full_path())
+            elif what == PAGE + "login_here":
+                value = escape(context["login_here"])
+            else:
+                return self.hole(what)
+            self.address[what] = value
+        return value
 
     def context(self):
         """What the page's templates see of the viewer."""
@@ -515,9 +531,9 @@ def shared_part(context, template_name, key, **values):
     address and the holes (a product card: the product's fields it shows), with the viewer's
     kind and language; every page gets that rendering with its own holes and address."""
     request = context["request"]
-    template = context.template.engine.get_template(template_name)
 
     def rendered(**address):
+        template = context.template.engine.get_template(template_name)
         with context.push(values, **address):
             return template.render(context)
 
@@ -533,15 +549,10 @@ def shared_part(context, template_name, key, **values):
             return rendered(here=request.get_full_path())
         segments = [piece.decode() if n % 2 == 0 else piece for n, piece in enumerate(segments)]
         _state["parts"].put(key, segments)
-
-    def filled(what):  # the page's address as the template shows it; the rest, this page's holes
-        if what == PAGE + "here":
-            return escape(request.get_full_path())
-        if what == PAGE + "login_here":
-            return escape(context["login_here"])
-        return rendering.hole(what)
-
-    pieces = (piece if n % 2 == 0 else filled(piece) for n, piece in enumerate(segments))
+    pieces = (
+        piece if n % 2 == 0 else rendering.shared_hole(piece, context)
+        for n, piece in enumerate(segments)
+    )
     return mark_safe("".join(pieces))  # noqa: S308 (a rendered template, its values escaped)
 
 

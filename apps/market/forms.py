@@ -225,6 +225,15 @@ class ProductFilterForm(forms.Form):
             products = products.in_stock()
         return products.order_by(*self.ordering())
 
+    def known_count(self, category=None):
+        """How many products filter() selects from those of `category`'s subtree (from all for
+        None) as the category tree counted them, or None: a search it can't count."""
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("q"):
+            return None
+        return self.tree.product_count(data.get("category") or category, bool(data.get("in_stock")))
+
     def ordering(self):
         """The fields the products are ordered by, as the valid `sort` says."""
         self.is_valid()

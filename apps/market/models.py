@@ -21,13 +21,16 @@ from .signals import stock_changed
 class CategoryTree:
     """The whole category tree in memory, with how many products each subtree holds.
 
-    Built from two queries (the categories, the product count of each), after which paths,
-    subtrees and totals cost no query at all, whatever the depth: the catalogue pages stay at a
-    fixed number of queries. Each category gets `subcategories` (its children, in display order)
-    and `total_products` (its own and its subcategories').
+    Built from two queries (the categories; how many products each holds, and how many of them
+    are in stock), after which paths, subtrees and totals cost no query at all, whatever the
+    depth: the catalogue pages stay at a fixed number of queries. Each category gets
+    `subcategories` (its children, in display order) and `total_products` (its own and its
+    subcategories'). `product_counts` and `in_stock_counts` map a category's id to its own
+    products and those of them in stock.
     """
 
-    def __init__(self, categories, product_counts):
+    def __init__(self, categories, product_counts, in_stock_counts=None):
+        self.counts = {False: product_counts, True: in_stock_counts}
         self.by_id = {category.pk: category for category in categories}
         self.children = defaultdict(list)
         for category in categories:  # already in display order
@@ -66,6 +69,17 @@ class CategoryTree:
     def subtree_ids(self, category_id):
         """The category's id and those of all its descendants."""
         return self._subtree_ids.get(category_id, [])
+
+    def product_count(self, category_id=None, in_stock=False):
+        """How many products the category's subtree holds (the whole catalogue's for None), or
+        only those in stock, as the tree was built: the products the list's filters select
+        without a search, counted without a query. None if the tree was not given the counts."""
+        counts = self.counts[in_stock]
+        if counts is None:
+            return None
+        if category_id is None:
+            return sum(counts.values())
+        return sum(counts.get(pk, 0) for pk in self.subtree_ids(category_id))
 
     def path(self, category_id):
         """The categories from the root down to this one."""
@@ -110,8 +124,18 @@ class CategoryManager(models.Manager):
         return per_version("tree", self._build_tree)
 
     def _build_tree(self):
-        counts = Product.objects.order_by().values_list("category").annotate(n=models.Count("pk"))
-        return CategoryTree(list(self.order_by("name", "pk")), dict(counts))
+        counts = (
+            Product.objects.order_by()
+            .values_list("category")
+            .annotate(
+                products=models.Count("pk"),
+                in_stock=models.Count("pk", filter=models.Q(stock__gt=0)),
+            )
+        )
+        products, in_stock = {}, {}
+        for category_id, total, available in counts:
+            products[category_id], in_stock[category_id] = total, available
+        return CategoryTree(list(self.order_by("name", "pk")), products, in_stock)
 
 
 class Category(models.Model):

@@ -57,15 +57,15 @@ def build_catalogue(categories, products):
     return roots[0], first
 
 
-# Visitor: the tree is 2 queries (categories, product counts), a page of products 2 (count, rows
-# with their main pictures joined); the category tree page shows the whole tree (every level, in
-# the page) from those 2. A product page: the product, its pictures, and 4 more of its category
-# with their main pictures.
+# Visitor: the tree is 2 queries (categories, product counts), a page of products 1 (its rows
+# with their main pictures joined) and with a search 2 (how many it found, which the tree can't
+# count); the category tree page shows the whole tree (every level, in the page) from those 2. A
+# product page: the product, its pictures, and 4 more of its category with their main pictures.
 PAGES = {
     "home": 3,
     "product_list": 4,
     "category_list": 2,
-    "category_detail": 4,
+    "category_detail": 3,
     "product_detail": 5,
 }
 LOGGED_IN = 1  # the session with its user and the navbar's cart badge (apps/market/backends.py)
@@ -89,6 +89,26 @@ def test_fixed_query_count(client, staff, django_assert_num_queries, size, page,
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"in_stock": "1"}, {"category": "root"}, {"category": "root", "in_stock": "1"}]
+)
+def test_without_a_search_no_query_counts_the_products(client, filters):
+    root, _ = build_catalogue(categories=30, products=90)
+    query = {**filters, "page": "2"}
+    if "category" in query:
+        query["category"] = root.pk
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("market:product_list"), query)
+    products = Product.objects.all()
+    if "category" in filters:
+        products = products.in_categories(Category.objects.tree().subtree_ids(root.pk))
+    if "in_stock" in filters:
+        products = products.in_stock()
+    assert response.context["page"].paginator.count == products.count()
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert [sql for sql in counts if "GROUP BY" not in sql] == []  # the tree's own, no other
 
 
 @pytest.mark.parametrize("sort", ProductFilterForm.SORTS)

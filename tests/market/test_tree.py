@@ -1,6 +1,6 @@
 import pytest
 
-from apps.market.models import Category
+from apps.market.models import Category, Product
 from tests.factories import make_category, make_product
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,32 @@ def test_totals_count_products_of_the_whole_subtree(catalogue, django_assert_num
     assert [c.total_products for c in (tree.get(home.pk), tree.get(kitchen.pk))] == [4, 3]
     assert tree.get(dishes.pk).total_products == 2
     assert tree.get(books.pk).total_products == 0
+
+
+def test_it_counts_what_the_filters_select_without_a_search(catalogue):
+    """The product list's count without a search comes from the tree: for every category and
+    the whole catalogue, with and without "in stock only", it is the products' own count."""
+    home, kitchen, dishes, books = catalogue
+    make_product(category=dishes, name="Блюдце", stock=0)
+    make_product(category=books, name="Словарь", stock=0)
+    tree = Category.objects.tree()
+    for category in [None, home, kitchen, dishes, books]:
+        products = Product.objects.all()
+        if category is not None:
+            products = products.in_categories(tree.subtree_ids(category.pk))
+        pk = category and category.pk
+        assert tree.product_count(pk) == products.count()
+        assert tree.product_count(pk, in_stock=True) == products.in_stock().count()
+    assert (tree.product_count(None), tree.product_count(None, in_stock=True)) == (6, 4)
+    assert tree.product_count(books.pk, in_stock=True) == 0
+
+
+def test_a_tree_not_given_the_counts_knows_none():
+    from apps.market.models import CategoryTree
+
+    tree = CategoryTree([Category(pk=1, name="Дом")], {1: 2})
+    assert tree.product_count(1) == 2
+    assert tree.product_count(1, in_stock=True) is None
 
 
 def test_roots_children_paths_and_subtrees(catalogue):

@@ -1,6 +1,7 @@
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -224,7 +225,9 @@ class Category(models.Model):
             raise ValidationError(errors) from None
 
 
-CARD_PICTURE = ["id", "file", "width", "height"]  # what a card shows of its main picture
+# A card's main picture, read with its product: every column but those known (`product`,
+# `is_main`), so that nothing of it is left to a query of its own.
+CARD_PICTURE = ["id", "file", "width", "height", "position"]
 
 
 class ProductQuerySet(models.QuerySet):
@@ -356,7 +359,7 @@ class Product(models.Model):
     def get_absolute_url(self):
         return url_by_pk("market:product_detail", self.pk)
 
-    @property
+    @cached_property
     def main_image(self):
         """The picture its card shows, or None: joined by `for_cards()`, prefetched for a
         list of lines (`main_pictures`), or else read."""

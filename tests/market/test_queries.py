@@ -189,3 +189,16 @@ def test_cart_change_query_count(client, shopper, htmx, django_assert_num_querie
             headers=htmx,
         )
     assert response.status_code == 200
+
+
+def test_a_cards_main_picture_comes_whole_with_its_product(django_assert_num_queries):
+    _, product = build_catalogue(categories=5, products=5)
+    main = ProductImage.objects.get(product=product, is_main=True)
+    ProductImage.objects.filter(pk=main.pk).update(position=7)
+    with django_assert_num_queries(1):
+        card = Product.objects.for_cards().get(pk=product.pk)
+        image = card.main_image
+        shown = (image.pk, image.product_id, image.file.name, image.width, image.height)
+        assert shown == (main.pk, product.pk, main.file.name, 800, 600)
+        assert (image.position, image.is_main) == (7, True)
+        assert card.main_image is image  # made once

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from apps.market.forms import ProductFilterForm
 from apps.market.models import Category, Product, ProductImage
+from apps.market.views import catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,35 @@ def test_a_cards_main_picture_comes_whole_with_its_product(django_assert_num_que
         assert shown == (main.pk, product.pk, main.file.name, 800, 600)
         assert (image.position, image.is_main) == (7, True)
         assert card.main_image is image  # made once
+
+
+def ids_query(queries):
+    """The ids subquery of a page's cards query, up to its LIMIT."""
+    (rows,) = [q["sql"] for q in queries.captured_queries if " IN (SELECT " in q["sql"]]
+    return rows.split(" IN (SELECT ", 1)[1].split(" LIMIT ", 1)[0]
+
+
+@pytest.mark.parametrize("sort", ProductFilterForm.SORTS)
+@pytest.mark.parametrize("few", [True, False], ids=["few-matches", "many-matches"])
+def test_a_search_with_few_matches_finds_them_first_in_the_same_order(
+    client, monkeypatch, sort, few
+):
+    """A search with few matches has them found first and then sorted (an order no index gives:
+    a walk of the sort's index found the first of some searches after most of the catalogue),
+    one with many walks the sort's index; either way the page is the sort's own order."""
+    build_catalogue(categories=5, products=60)
+    Product.objects.filter(pk__in=Product.objects.order_by("pk")[:20]).update(price=7)  # ties
+    monkeypatch.setattr(catalogue, "FEW_MATCHES", 1000 if few else 10)
+    expected = list(
+        Product.objects.search("товар")
+        .order_by(*ProductFilterForm.SORTS[sort])
+        .values_list("pk", flat=True)[24:48]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            reverse("market:product_list"), {"q": "товар", "sort": sort, "page": 2}
+        )
+    assert [product.pk for product in response.context["products"]] == expected
+    field = ProductFilterForm.SORTS[sort][0].removeprefix("-")
+    walks_the_index = f'ORDER BY U0."{field}" ' in ids_query(queries)
+    assert walks_the_index != few
